@@ -1,0 +1,86 @@
+use crate::Location;
+
+/// The text of one input file, as the user wrote it less a UTF-8 byte-order
+/// mark, with the byte offset of each line so that positions can be turned
+/// into snippets.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// The name shown to the user (`-` reads as `<stdin>`).
+    pub name: String,
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        let mut text: String = text.into();
+        if text.starts_with('\u{feff}') {
+            text.drain(..'\u{feff}'.len_utf8());
+        }
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        SourceFile {
+            name: name.into(),
+            text,
+            line_starts,
+        }
+    }
+
+    /// Reads a file; the error names the path.
+    pub fn read(path: &std::path::Path) -> Result<Self, String> {
+        let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            format!(
+                "{}: not UTF-8 text (invalid byte at offset {})",
+                path.display(),
+                e.utf8_error().valid_up_to()
+            )
+        })?;
+        Ok(Self::new(path.display().to_string(), text))
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// The text of a 1-based line without its line terminator (`\n` or `\r\n`).
+    pub fn line(&self, line: usize) -> Option<&str> {
+        let start = *self.line_starts.get(line.checked_sub(1)?)?;
+        let end = self
+            .line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len());
+        let l = &self.text[start..end];
+        Some(l.trim_end_matches('\n').trim_end_matches('\r'))
+    }
+
+    /// Byte offset of a 1-based line and 1-based character column, clamped to the text.
+    pub fn offset(&self, line: usize, column: usize) -> usize {
+        let Some(&start) = line.checked_sub(1).and_then(|l| self.line_starts.get(l)) else {
+            return self.text.len();
+        };
+        let rest = &self.text[start..];
+        rest.char_indices()
+            .nth(column.saturating_sub(1))
+            .map(|(i, _)| start + i)
+            .unwrap_or(self.text.len())
+    }
+
+    /// A location in this file from 1-based line and column.
+    pub fn location(
+        &self,
+        line: usize,
+        column: usize,
+        end_line: usize,
+        end_column: usize,
+    ) -> Location {
+        Location {
+            file: self.name.clone(),
+            line,
+            column,
+            end_line,
+            end_column,
+        }
+    }
+}

@@ -1,0 +1,212 @@
+//! YAML with positions. Documents are read with saphyr's `MarkedYaml`, whose
+//! every key and value carries a span, and are looked up by JSON pointer so
+//! that errors found on a `serde_json::Value` (by a JSON Schema validator or
+//! by typed deserialization) can be reported at the offending field.
+
+use crate::{Diagnostic, Location, SourceFile};
+use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
+use saphyr_parser::Span;
+use serde_json::{Map, Number, Value};
+
+/// Rule ID for input that is not well-formed YAML.
+pub const YAML_SYNTAX: &str = "YAML001";
+
+/// Parses every document of a file. A syntax error becomes one located
+/// diagnostic; YAML cannot be resumed after one, so it is the only one.
+pub fn load_documents(src: &SourceFile) -> Result<Vec<MarkedYaml<'_>>, Diagnostic> {
+    MarkedYaml::load_from_str(&src.text).map_err(|e| {
+        let m = e.marker();
+        Diagnostic::error(YAML_SYNTAX, format!("invalid YAML: {}", e.info()))
+            .at(src.location(m.line(), m.col() + 1, m.line(), m.col() + 1))
+            .help("fix the YAML syntax; every later check needs a parsed document")
+    })
+}
+
+/// Location of a span in `src` (1-based columns).
+pub fn span_location(src: &SourceFile, span: &Span) -> Location {
+    let (s, e) = (span.start, span.end);
+    src.location(
+        s.line(),
+        s.col() + 1,
+        e.line().max(s.line()),
+        if e.line() == 0 {
+            s.col() + 1
+        } else {
+            e.col() + 1
+        },
+    )
+}
+
+/// Plain data of a node, following tags through to the value they annotate.
+pub fn data<'a, 'i>(node: &'a MarkedYaml<'i>) -> &'a YamlData<'i, MarkedYaml<'i>> {
+    match &node.data {
+        YamlData::Tagged(_, inner) => data(inner),
+        d => d,
+    }
+}
+
+/// Converts a node into JSON the way Kubernetes' YAML decoder would see it:
+/// mappings with non-string keys get their keys stringified.
+pub fn to_json(node: &MarkedYaml<'_>) -> Value {
+    match data(node) {
+        YamlData::Value(s) => scalar_to_json(s),
+        YamlData::Representation(text, _, _) => Value::String(text.to_string()),
+        YamlData::Sequence(items) => Value::Array(items.iter().map(to_json).collect()),
+        YamlData::Mapping(map) => {
+            let mut out = Map::new();
+            for (k, v) in map.iter() {
+                out.insert(key_text(k), to_json(v));
+            }
+            Value::Object(out)
+        }
+        YamlData::Tagged(..) | YamlData::Alias(_) | YamlData::BadValue => Value::Null,
+    }
+}
+
+fn scalar_to_json(s: &Scalar<'_>) -> Value {
+    match s {
+        Scalar::Null => Value::Null,
+        Scalar::Boolean(b) => Value::Bool(*b),
+        Scalar::Integer(i) => Value::Number((*i).into()),
+        Scalar::FloatingPoint(f) => {
+            Number::from_f64(f.into_inner()).map_or(Value::Null, Value::Number)
+        }
+        Scalar::String(s) => Value::String(s.to_string()),
+    }
+}
+
+/// The text of a mapping key as a string (numbers and booleans as written).
+pub fn key_text(k: &MarkedYaml<'_>) -> String {
+    match data(k) {
+        YamlData::Value(Scalar::String(s)) => s.to_string(),
+        YamlData::Value(Scalar::Integer(i)) => i.to_string(),
+        YamlData::Value(Scalar::Boolean(b)) => b.to_string(),
+        YamlData::Value(Scalar::FloatingPoint(f)) => f.to_string(),
+        YamlData::Value(Scalar::Null) => "null".into(),
+        YamlData::Representation(t, _, _) => t.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// The mapping value under `key`, with the key node itself.
+pub fn get<'a, 'i>(
+    node: &'a MarkedYaml<'i>,
+    key: &str,
+) -> Option<(&'a MarkedYaml<'i>, &'a MarkedYaml<'i>)> {
+    match data(node) {
+        YamlData::Mapping(map) => map.iter().find(|(k, _)| key_text(k) == key),
+        _ => None,
+    }
+}
+
+/// What a JSON pointer resolves to: the value node, and the key node of the
+/// last mapping step (absent for the root and for sequence items).
+pub struct Found<'a, 'i> {
+    pub key: Option<&'a MarkedYaml<'i>>,
+    pub value: &'a MarkedYaml<'i>,
+}
+
+/// Resolves a JSON pointer (`/spec/metrics/0/type`) in a document. Returns the
+/// deepest node that exists, so an error about a missing child points at its parent.
+pub fn resolve<'a, 'i>(root: &'a MarkedYaml<'i>, pointer: &str) -> (Found<'a, 'i>, bool) {
+    let mut found = Found {
+        key: None,
+        value: root,
+    };
+    for raw in pointer.split('/').skip(1) {
+        let seg = raw.replace("~1", "/").replace("~0", "~");
+        let next = match data(found.value) {
+            YamlData::Mapping(_) => get(found.value, &seg).map(|(k, v)| Found {
+                key: Some(k),
+                value: v,
+            }),
+            YamlData::Sequence(items) => {
+                seg.parse::<usize>()
+                    .ok()
+                    .and_then(|i| items.get(i))
+                    .map(|v| Found {
+                        key: None,
+                        value: v,
+                    })
+            }
+            _ => None,
+        };
+        match next {
+            Some(n) => found = n,
+            None => return (found, false),
+        }
+    }
+    (found, true)
+}
+
+/// Location for a JSON pointer: the key of the field when there is one (that
+/// is where a reader looks for "this field"), else the value.
+pub fn pointer_location(src: &SourceFile, root: &MarkedYaml<'_>, pointer: &str) -> Location {
+    let (found, _) = resolve(root, pointer);
+    let node = found.key.unwrap_or(found.value);
+    span_location(src, &node.span)
+}
+
+/// Location of the value at a JSON pointer (for "this value is wrong").
+pub fn value_location(src: &SourceFile, root: &MarkedYaml<'_>, pointer: &str) -> Location {
+    let (found, _) = resolve(root, pointer);
+    span_location(src, &found.value.span)
+}
+
+/// Turns a JSON pointer into the dotted field path users know from
+/// `kubectl explain`: `/spec/metrics/0/type` -> `spec.metrics[0].type`.
+pub fn field_path(pointer: &str) -> String {
+    let mut out = String::new();
+    for raw in pointer.split('/').skip(1) {
+        let seg = raw.replace("~1", "/").replace("~0", "~");
+        if seg.parse::<usize>().is_ok() {
+            out.push('[');
+            out.push_str(&seg);
+            out.push(']');
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(&seg);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointer_lookup_finds_keys_and_items() {
+        let src = SourceFile::new(
+            "t.yaml",
+            "a: 1\n---\nspec:\n  metrics:\n  - type: Pods\n    pods: {}\n",
+        );
+        let docs = load_documents(&src).unwrap();
+        assert_eq!(docs.len(), 2);
+        let loc = pointer_location(&src, &docs[1], "/spec/metrics/0/pods");
+        assert_eq!((loc.line, loc.column), (6, 5));
+        let (_, complete) = resolve(&docs[1], "/spec/metrics/3");
+        assert!(!complete);
+        assert_eq!(field_path("/spec/metrics/0/type"), "spec.metrics[0].type");
+    }
+
+    #[test]
+    fn bom_and_crlf_keep_positions() {
+        let src = SourceFile::new("t.yaml", "\u{feff}a: 1\r\nb:\r\n  c: x\r\n");
+        let docs = load_documents(&src).unwrap();
+        let loc = pointer_location(&src, &docs[0], "/b/c");
+        assert_eq!((loc.line, loc.column), (3, 3));
+        assert_eq!(src.line(3), Some("  c: x"));
+        assert_eq!(to_json(&docs[0])["b"]["c"], "x");
+    }
+
+    #[test]
+    fn syntax_error_is_located() {
+        let src = SourceFile::new("t.yaml", "a: [1, 2\nb: 3\n");
+        let d = load_documents(&src).unwrap_err();
+        assert_eq!(d.rule, YAML_SYNTAX);
+        assert!(d.location.is_some());
+    }
+}

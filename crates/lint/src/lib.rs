@@ -1,0 +1,3 @@
+//! `scaleplan lint`: autoscaling mistakes in existing YAML.
+
+pub mod cli;

@@ -1,0 +1,3 @@
+//! `scaleplan simulate`: replay a load trace through the HPA controller's algorithm.
+
+pub mod cli;
