@@ -1,0 +1,219 @@
+"""One run of the rendered chain on real components:
+exporter (as the rendered Deployment says) -> Prometheus (as the Service /
+ServiceMonitor says) -> adapter rule (as the Helm values say) -> the number the
+HPA would read. Every link is a named check in the report."""
+
+from __future__ import annotations
+
+import shutil
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+import adapter
+from checks import Report
+from manifests import PipelineError, load, name_of, namespace_of, queue_pipeline
+from pod import PortMap, container_port, exporter_launch
+from procs import Processes, port_open, wait_until
+from prom import Prometheus
+from scrape import prometheus_config, scrape_job
+
+DECOY_NAMESPACE = "e2e-decoy"
+
+
+@dataclass
+class Env:
+    """What every run shares: binaries, the running redis, where to put files."""
+
+    python: str  # the exporter venv's python
+    prometheus: str
+    redis_port: int
+    workdir: Path
+    procs: Processes
+    backlog: int  # N: messages put on the profile's queues
+    decoy_port: int = 0  # serves another namespace's queue lengths (decoy.py)
+
+
+@dataclass
+class ChainResult:
+    value: float | None = None
+    pipeline: object = None
+    query: str = ""
+
+
+def run_chain(env: Env, rendered_dir: Path, report: Report, tag: str) -> ChainResult:
+    result = ChainResult()
+    run_dir = env.workdir / tag
+    shutil.rmtree(run_dir, ignore_errors=True)
+    run_dir.mkdir(parents=True)
+    started = []
+    try:
+        return _run(env, rendered_dir, report, run_dir, started, result)
+    finally:
+        for proc in started:
+            env.procs.stop(proc)
+
+
+def _run(env: Env, rendered_dir: Path, report: Report, run_dir: Path, started: list,
+         result: ChainResult) -> ChainResult:
+    try:
+        pipeline = queue_pipeline(load(rendered_dir))
+    except PipelineError as e:
+        report.check("rendered files form a queue pipeline", False, str(e))
+        return result
+    result.pipeline = pipeline
+    report.check("rendered files form a queue pipeline", True,
+                 f"HPA {pipeline.namespace}/{name_of(pipeline.hpa)} {pipeline.metric_type} "
+                 f"{pipeline.metric_name}, exporter {name_of(pipeline.exporter)}")
+    _static_checks(pipeline, report)
+
+    # The exporter, as the kubelet would run the rendered container.
+    ports = PortMap()
+    try:
+        launch = exporter_launch(pipeline, env.python, env.redis_port, ports)
+    except PipelineError as e:
+        report.check("exporter container can be run", False, str(e))
+        return result
+    for n in launch.notes:
+        report.note(n)
+    exporter = env.procs.start("celery-exporter", launch.argv, launch.env, run_dir / "exporter.log")
+    started.append(exporter)
+
+    # Prometheus, scraping the pod port the Service/ServiceMonitor routes to.
+    job = scrape_job(pipeline)
+    if not report.check("Prometheus would scrape the exporter", job.pod_port is not None,
+                        job.problem or f"{job.how}: pod port {job.pod_port}{job.path}, labels "
+                        f"namespace={job.labels.get('namespace')} service={job.labels.get('service')}"):
+        return result
+    decoy = _decoy(job)
+    prom_port = ports_free_for_prometheus()
+    config = prometheus_config([(job, ports[job.pod_port]), (decoy, env.decoy_port)])
+    (run_dir / "prometheus.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    prometheus = env.procs.start("prometheus", [
+        env.prometheus, f"--config.file={run_dir / 'prometheus.yml'}",
+        f"--storage.tsdb.path={run_dir / 'tsdb'}", f"--web.listen-address=127.0.0.1:{prom_port}",
+        "--storage.tsdb.retention.time=1h", "--log.level=warn"],
+        {"PATH": "/usr/bin:/bin", "HOME": str(run_dir)}, run_dir / "prometheus.log")
+    started.append(prometheus)
+
+    up = wait_until(lambda: port_open(ports[launch.listen_port]) or not exporter.alive(), 25)
+    if not report.check("exporter starts with the rendered args and env", exporter.alive() and up,
+                        "" if exporter.alive() else f"exited {exporter.popen.returncode}: "
+                        f"{exporter.log_tail(2)}"):
+        return result
+    if not _readiness(pipeline, ports, report):
+        return result
+
+    prom = Prometheus(prom_port)
+    if not report.check("Prometheus is ready", wait_until(prom.ready, 20),
+                        prometheus.log_tail(2)):
+        return result
+    job_sel = f'job="{job.labels.get("job", job.job_name)}",namespace="{job.labels["namespace"]}"'
+    wait_until(lambda: prom.scrapes_done(job_sel) >= 1, 15, 0.3)
+    health = prom.target_health(job.job_name)
+    if not report.check("Prometheus scrapes the exporter through the rendered port and path",
+                        health.startswith("up"), f"target {health}"):
+        return result
+
+    _adapter(env, pipeline, prom, report, result)
+    return result
+
+
+def ports_free_for_prometheus() -> int:
+    from procs import free_port
+    return free_port()
+
+
+def _decoy(job):
+    """Another team's exporter in another namespace, same queue names, other
+    lengths (decoy.py): a query that loses the namespace matcher is caught."""
+    from dataclasses import replace
+    labels = dict(job.labels, namespace=DECOY_NAMESPACE)
+    return replace(job, job_name=job.job_name + "-decoy", labels=labels)
+
+
+def _readiness(pipeline, ports: PortMap, report: Report) -> bool:
+    """A pod that fails its readiness probe is never an endpoint of the Service."""
+    probe = (pipeline.container.get("readinessProbe") or {}).get("httpGet")
+    if not probe:
+        return True
+    pod_port = container_port(pipeline.container, probe.get("port"))
+    if pod_port is None:
+        return report.check("readiness probe passes", False,
+                            f"probe port {probe.get('port')!r} names no container port")
+    url = f"http://127.0.0.1:{ports[pod_port]}{probe.get('path') or '/'}"
+
+    def ok() -> bool:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                return 200 <= r.status < 400
+        except (urllib.error.URLError, OSError):
+            return False
+
+    return report.check("readiness probe passes", wait_until(ok, 8, 0.3),
+                        f"GET {probe.get('path')} on pod port {pod_port}")
+
+
+def _static_checks(pipeline, report: Report) -> None:
+    image = pipeline.container.get("image", "")
+    repo, _, tag = image.rpartition(":") if ":" in image.split("/")[-1] else (image, "", "")
+    report.check("exporter image is danihodovic/celery-exporter, pinned",
+                 repo.endswith("danihodovic/celery-exporter") and tag not in ("", "latest")
+                 or "@sha256:" in image, image)
+    values = pipeline.adapter_values
+    if not report.check("prometheus-adapter values are rendered", values is not None):
+        return
+    p = values.get("prometheus") or {}
+    url = str(p.get("url", ""))
+    port = p.get("port")
+    flag = f"{url}{':' + str(port) if port else ''}{p.get('path') or ''}"
+    parts = urlsplit(flag)
+    try:
+        parsed_port = parts.port
+        well_formed = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        well_formed = False
+    report.check("adapter --prometheus-url is a well-formed URL (chart: url + :port + path)",
+                 well_formed, f"--prometheus-url={flag}")
+    rules = values.get("rules") or {}
+    report.check("adapter rules come from the values (rules.existing unset)", not rules.get("existing"))
+
+
+def _adapter(env: Env, pipeline, prom: Prometheus, report: Report, result: ChainResult) -> None:
+    rules = (pipeline.adapter_values or {}).get("rules") or {}
+    external = pipeline.metric_type == "External"
+    rule_list = rules.get("external" if external else "custom") or []
+    if not external and rules.get("default", True) is not False:
+        report.check("adapter rules.default is false (the chart's catch-all rules would also "
+                     "define the metric)", False, "rules.default is not set to false")
+    relisted = adapter.relist(prom, rule_list, external)
+    report.check(f"adapter relist of {'externalRules' if external else 'rules'} succeeds",
+                 not relisted.error, relisted.error or
+                 f"{len(relisted.metrics)} metric(s): "
+                 f"{sorted({m.name + ('' if external else ' on ' + m.resource[1]) for m in relisted.metrics})}")
+    if external:
+        answer = adapter.external_metric(prom, relisted, pipeline.metric_name,
+                                         pipeline.metric_selector, pipeline.namespace)
+        api = (f"/apis/external.metrics.k8s.io/v1beta1/namespaces/{pipeline.namespace}/"
+               f"{pipeline.metric_name}")
+    else:
+        described = pipeline.metric_spec.get("describedObject") or {}
+        answer = adapter.object_metric(prom, relisted, pipeline.metric_name, pipeline.metric_selector,
+                                       pipeline.namespace, described)
+        api = (f"/apis/custom.metrics.k8s.io/v1beta1/namespaces/{pipeline.namespace}/"
+               f"{described.get('kind', '').lower()}s/{described.get('name')}/{pipeline.metric_name}")
+    result.query = answer.query
+    if answer.query:
+        report.note(f"adapter query for {api}: {answer.query}")
+    if not report.check("adapter answers the HPA's metric request", answer.error == "",
+                        f"GET {api}: {answer.error}" if answer.error else f"GET {api}"):
+        return
+    result.value = answer.value
+    report.check(f"metric value the HPA reads equals the backlog N={env.backlog}",
+                 answer.value is not None and abs(answer.value - env.backlog) < 1e-9,
+                 f"got {answer.value:g} from {len(answer.items)} item(s)")

@@ -1,0 +1,191 @@
+"""End-to-end test of the queue pipeline scaleplan renders, on real
+redis-server, danihodovic's celery-exporter and Prometheus (see docs/e2e.md).
+Run it through scripts/e2e-pipeline, which installs the components first."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import chain  # noqa: E402
+import decoy  # noqa: E402
+import load_queues  # noqa: E402
+import mutations  # noqa: E402
+import simulate  # noqa: E402
+import tutorial  # noqa: E402
+from checks import Report  # noqa: E402
+from manifests import load, name_of, queue_pipeline  # noqa: E402
+from procs import Processes, free_port, install_signal_handlers, port_open, wait_until  # noqa: E402
+from profiles import pick_backlog, profile_queues, queue_profile_dirs  # noqa: E402
+
+
+def parse_args() -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--repo", type=Path, default=HERE.parent.parent)
+    ap.add_argument("--scaleplan", type=Path, required=True, help="the scaleplan binary")
+    ap.add_argument("--rendered", type=Path,
+                    help="use this rendered profile directory instead of rendering profiles/")
+    ap.add_argument("--workdir", type=Path, help="scratch directory (default: a temp dir, removed)")
+    ap.add_argument("--pgid-file", type=Path, help="append started process group ids here")
+    return ap.parse_args()
+
+
+def main() -> int:
+    args = parse_args()
+    install_signal_handlers()
+    report = Report()
+    started = time.monotonic()
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="scaleplan-e2e-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        with Processes(args.pgid_file) as procs:
+            run(args, report, workdir, procs)
+    except KeyboardInterrupt:
+        report.check("run completed", False, "interrupted")
+    except SystemExit as e:
+        report.check("run completed", False, f"terminated ({e.code})")
+    finally:
+        if args.workdir is None and report.failed == 0:
+            shutil.rmtree(workdir, ignore_errors=True)
+        elif report.failed:
+            print(f"\nlogs and configs kept in {workdir}")
+    print(f"\nelapsed {time.monotonic() - started:.1f}s")
+    report.print_summary()
+    return 0 if report.failed == 0 and report.passed > 0 else 1
+
+
+def run(args, report: Report, workdir: Path, procs: Processes) -> None:
+    report.section("components")
+    tools = {name: shutil.which(name) for name in ("redis-server", "prometheus")}
+    for name, path in tools.items():
+        report.check(f"{name} is installed", path is not None, path or "run scripts/install-e2e-deps")
+    try:
+        import celery  # noqa: F401
+        import src.cli  # noqa: F401  (danihodovic's exporter from PyPI)
+        exporter_ok, detail = True, sys.executable
+    except ImportError as e:
+        exporter_ok, detail = False, f"{e}; run scripts/install-e2e-deps"
+    report.check("celery-exporter (prometheus-exporter-celery) and celery import", exporter_ok, detail)
+    report.check("scaleplan binary exists", args.scaleplan.is_file(), str(args.scaleplan))
+    if report.failed:
+        return
+
+    report.section("render the example profiles")
+    if args.rendered:
+        dirs = [args.rendered]
+        report.note(f"using the given rendered directory {args.rendered}")
+    else:
+        out = workdir / "out"
+        proc = subprocess.run(simulate.render_argv(args.scaleplan, args.repo, out), cwd=args.repo,
+                              capture_output=True, text=True, timeout=60)
+        if not report.check("scaleplan render succeeds", proc.returncode == 0,
+                            f"exit {proc.returncode}: {(proc.stderr or proc.stdout).strip()[-400:]}"):
+            return
+        dirs = queue_profile_dirs(out)
+    if not report.check("a queue-driven profile was rendered", bool(dirs),
+                        ", ".join(str(d) for d in dirs)):
+        return
+
+    redis_port = free_port()
+    redis = procs.start("redis-server", [
+        tools["redis-server"], "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
+        "--appendonly", "no", "--dir", str(workdir)], {"PATH": "/usr/bin:/bin"},
+        workdir / "redis.log")
+    if not report.check("redis-server is up", wait_until(lambda: port_open(redis_port), 10),
+                        redis.log_tail(2)):
+        return
+    env = chain.Env(python=sys.executable, prometheus=tools["prometheus"], redis_port=redis_port,
+                    workdir=workdir, procs=procs, backlog=0)
+
+    # Messages: choose N per profile, put them on its queues once; nothing
+    # consumes them, so every later run sees the same backlog.
+    counts: dict[str, int] = {}
+    plans = []
+    for d in dirs:
+        pipeline = queue_pipeline(load(d))
+        queues, source = profile_queues(args.repo, d)
+        if queues is None:
+            report.check(f"queues of {d.name} are known from its profile", False, source)
+            continue
+        n, k = pick_backlog(pipeline)
+        fresh = [q for q in queues if q not in counts]
+        already = sum(counts.get(q, 0) for q in queues)
+        for i, q in enumerate(fresh):
+            share = (n - already) // len(fresh) + (1 if i < (n - already) % len(fresh) else 0)
+            counts[q] = max(share, 0)
+        plans.append((d, pipeline, queues, source))
+    if not plans:
+        return
+    sent = load_queues.send(redis_port, counts)
+    _, env.decoy_port = decoy.serve(sorted(counts))
+    report.check("Celery messages are on the broker (send_task, no worker)", sent == counts,
+                 f"LLEN {sent}, wanted {counts}")
+
+    first = None
+    for d, pipeline, queues, source in plans:
+        backlog = sum(counts[q] for q in queues)
+        env.backlog = backlog
+        report.section(f"rendered chain: {d} (queues {queues} from {source}, N={backlog})")
+        baseline = Report()
+        res = chain.run_chain(env, d, baseline, f"main-{d.name}")
+        report.merge(baseline)
+        simulate.check(args.scaleplan, d, res, backlog, report, workdir)
+        first = first or (d, backlog, baseline)
+
+    tutorial.run(env, report, args.repo, sorted(counts))
+    negative_self_checks(env, report, *first, workdir)
+
+
+def negative_self_checks(env, report: Report, rendered: Path, backlog: int, baseline: Report,
+                         workdir: Path) -> None:
+    """Each broken copy must fail a check that the unbroken chain passed."""
+    report.section(f"negative self-checks: one broken link at a time in a copy of {rendered}")
+    env.backlog = backlog
+    passed_before = {c.name for c in baseline.checks if c.ok}
+    jobs = []
+    for i, m in enumerate(mutations.MUTATIONS):
+        copy = workdir / f"broken-{i:02d}" / rendered.name
+        what = mutations.broken_copy(rendered, copy, m)
+        if what is None:
+            report.note(f"[{m.link}] {m.name}: not applicable to this rendering")
+            continue
+        jobs.append((i, m, what, copy))
+
+    def attempt(job):
+        i, m, what, copy = job
+        inner = Report(quiet=True)
+        chain.run_chain(env, copy, inner, f"broken-{i:02d}-run")
+        return job, inner
+
+    # Three at a time: most of a run is waiting for the exporter's 2 s scrape.
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        outcomes = list(pool.map(attempt, jobs))
+    links_broken: set[str] = set()
+    for (i, m, what, copy), inner in outcomes:
+        caught = next((c for c in inner.checks if not c.ok and c.name in passed_before), None)
+        if baseline.failed:
+            report.check(f"[{m.link}] {m.name} is detected", False,
+                         "cannot tell: the unbroken chain fails already")
+            continue
+        report.check(f"[{m.link}] {m.name} is detected", caught is not None,
+                     f"{what} -> {caught.name}: {caught.detail[:180]}" if caught else
+                     f"{what} -> all {inner.passed} checks still passed")
+        if caught is not None:
+            links_broken.add(m.link)
+    need = {"metric name", "label", "port", "query"}
+    report.check("breaking each link kind (metric name, label, port, query) fails the test",
+                 need <= links_broken, f"detected: {sorted(links_broken)}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
