@@ -92,7 +92,8 @@ def scrape_job(pipeline) -> ScrapeJob:
         # prometheus chart, job kubernetes-service-endpoints: address = endpoint IP
         # with the annotation's port (a pod port), honor_labels true, labels
         # namespace, service, node and the Service's own labels.
-        labels = {k: v for k, v in labels_of(service).items()}
+        # labelmap __meta_kubernetes_service_label_(.+): names sanitized to [a-zA-Z0-9_].
+        labels = {re.sub(r"[^a-zA-Z0-9_]", "_", k): v for k, v in labels_of(service).items()}
         labels.update({"namespace": ns, "service": svc, "node": "e2e-node",
                        "job": "kubernetes-service-endpoints"})
         if "prometheus.io/port" in ann:
