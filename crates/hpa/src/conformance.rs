@@ -1,0 +1,1 @@
+//! Conformance runner (filled in below).

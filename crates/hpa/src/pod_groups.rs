@@ -1,0 +1,154 @@
+//! Pod classification before a per-pod metric is averaged (`groupPods`, hpa-algorithm.md §5).
+
+use crate::observations::{PodMetricsInfo, PodObservation, PodPhase};
+use std::collections::BTreeSet;
+
+/// Controller timings that decide whether a CPU sample of a young pod is trusted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CpuReadiness {
+    /// `--horizontal-pod-autoscaler-cpu-initialization-period` (s).
+    pub cpu_initialization_period_s: i64,
+    /// `--horizontal-pod-autoscaler-initial-readiness-delay` (s).
+    pub delay_of_initial_readiness_s: i64,
+}
+
+/// The result of [`group_pods`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PodGroups {
+    /// Pods whose sample is used as-is.
+    pub ready_count: usize,
+    /// Pending pods, and for CPU pods whose readiness makes the sample untrustworthy.
+    pub unready: BTreeSet<String>,
+    /// Pods without a sample.
+    pub missing: BTreeSet<String>,
+    /// Deleted or Failed pods.
+    pub ignored: BTreeSet<String>,
+}
+
+/// Classifies each pod, in upstream's order: ignored (deleting or Failed), unready
+/// (Pending), missing (no sample), then — only when `resource` is `cpu` — unready by the
+/// readiness rules, else ready.
+pub fn group_pods(
+    pods: &[PodObservation],
+    metrics: &PodMetricsInfo,
+    resource: Option<&str>,
+    timing: CpuReadiness,
+    now_s: i64,
+) -> PodGroups {
+    let mut g = PodGroups::default();
+    for pod in pods {
+        if pod.deleting || pod.phase == PodPhase::Failed {
+            g.ignored.insert(pod.name.clone());
+            continue;
+        }
+        if pod.phase == PodPhase::Pending {
+            g.unready.insert(pod.name.clone());
+            continue;
+        }
+        let Some(metric) = metrics.get(&pod.name) else {
+            g.missing.insert(pod.name.clone());
+            continue;
+        };
+        if resource == Some("cpu") {
+            let unready = match (pod.ready, pod.start_time_s) {
+                (None, _) | (_, None) => true,
+                (Some(ready), Some(start)) => {
+                    if start + timing.cpu_initialization_period_s > now_s {
+                        // Still initializing: trust the sample only from a pod that is
+                        // ready and has been for one full metric window.
+                        !ready || metric.timestamp_s < pod.ready_transition_s + metric.window_s
+                    } else {
+                        // Ignore it only if the pod never became ready after starting.
+                        !ready
+                            && start + timing.delay_of_initial_readiness_s > pod.ready_transition_s
+                    }
+                }
+            };
+            if unready {
+                g.unready.insert(pod.name.clone());
+                continue;
+            }
+        }
+        g.ready_count += 1;
+    }
+    g
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::observations::PodMetric;
+
+    const T: CpuReadiness = CpuReadiness {
+        cpu_initialization_period_s: 120,
+        delay_of_initial_readiness_s: 10,
+    };
+
+    fn pod(name: &str, ready: Option<bool>, start: i64, transition: i64) -> PodObservation {
+        PodObservation {
+            name: name.into(),
+            ready,
+            start_time_s: Some(start),
+            ready_transition_s: transition,
+            ..Default::default()
+        }
+    }
+
+    fn sample(pod: &str, ts: i64, window: i64) -> PodMetricsInfo {
+        PodMetricsInfo::from([(
+            pod.to_string(),
+            PodMetric {
+                value: 1,
+                timestamp_s: ts,
+                window_s: window,
+            },
+        )])
+    }
+
+    #[test]
+    fn pod_that_became_unready_later_still_counts_as_ready() {
+        // Misunderstanding §15.8: after the initialization period only never-ready pods
+        // are excluded.
+        let p = pod("a", Some(false), -300, -100);
+        let g = group_pods(&[p], &sample("a", 0, 60), Some("cpu"), T, 0);
+        assert_eq!(g.ready_count, 1);
+    }
+
+    #[test]
+    fn never_ready_pod_is_unready_with_strict_comparison() {
+        let p = pod("a", Some(false), -300, -295);
+        let g = group_pods(&[p], &sample("a", 0, 60), Some("cpu"), T, 0);
+        assert!(g.unready.contains("a"));
+        // Transition exactly at start + delay: `After` is strict, so the pod counts.
+        let p = pod("a", Some(false), -300, -290);
+        let g = group_pods(&[p], &sample("a", 0, 60), Some("cpu"), T, 0);
+        assert_eq!(g.ready_count, 1);
+    }
+
+    #[test]
+    fn memory_and_custom_metrics_skip_readiness_rules() {
+        let p = pod("a", Some(false), 0, 0);
+        let g = group_pods(std::slice::from_ref(&p), &sample("a", 0, 60), Some("memory"), T, 0);
+        assert_eq!(g.ready_count, 1);
+        let g = group_pods(&[p], &sample("a", 0, 60), None, T, 0);
+        assert_eq!(g.ready_count, 1);
+    }
+
+    #[test]
+    fn order_ignored_pending_missing() {
+        let mut deleting = pod("d", Some(true), -300, -300);
+        deleting.deleting = true;
+        deleting.phase = PodPhase::Pending;
+        let mut pending = pod("p", Some(true), -300, -300);
+        pending.phase = PodPhase::Pending;
+        let missing = pod("m", Some(true), -300, -300);
+        let g = group_pods(
+            &[deleting, pending, missing],
+            &PodMetricsInfo::new(),
+            None,
+            T,
+            0,
+        );
+        assert!(g.ignored.contains("d") && g.unready.contains("p") && g.missing.contains("m"));
+    }
+}
