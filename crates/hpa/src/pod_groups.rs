@@ -128,7 +128,13 @@ mod tests {
     #[test]
     fn memory_and_custom_metrics_skip_readiness_rules() {
         let p = pod("a", Some(false), 0, 0);
-        let g = group_pods(std::slice::from_ref(&p), &sample("a", 0, 60), Some("memory"), T, 0);
+        let g = group_pods(
+            std::slice::from_ref(&p),
+            &sample("a", 0, 60),
+            Some("memory"),
+            T,
+            0,
+        );
         assert_eq!(g.ready_count, 1);
         let g = group_pods(&[p], &sample("a", 0, 60), None, T, 0);
         assert_eq!(g.ready_count, 1);
