@@ -1,3 +1,28 @@
 //! `scaleplan lint`: autoscaling mistakes in existing YAML.
+//!
+//! One direction of flow: [`input`] (which files) -> [`parse`] (positioned
+//! documents, one at a time) -> [`kind`] (what each document is) -> rules
+//! ([`rule`] API, [`registry`] of every rule) run by the [`engine`], which
+//! also keeps the cross-object [`index`] -> sorted diagnostics -> a renderer
+//! of `scaleplan_diag::render` ([`output`]).
 
+pub mod checks;
 pub mod cli;
+pub mod config;
+pub mod engine;
+pub mod index;
+pub mod input;
+pub mod kind;
+pub mod output;
+pub mod parse;
+pub mod registry;
+pub mod rule;
+pub mod rules;
+pub mod schema;
+pub mod suppress;
+pub mod template;
+pub mod version;
+
+pub use engine::{FileSummary, LintOptions, LintResult, RuleSet, lint, lint_text};
+pub use input::Input;
+pub use version::KubeVersion;

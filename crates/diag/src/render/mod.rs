@@ -1,11 +1,15 @@
 //! One writer per output format. Each takes diagnostics already sorted
 //! ([`crate::sort`]) and the sources they point into.
 
+mod github;
 mod human;
 mod json;
+mod sarif;
 
+pub use github::github;
 pub use human::{Color, human};
 pub use json::json;
+pub use sarif::{RuleInfo, ToolInfo, file_uri, sarif};
 
 use crate::SourceFile;
 use std::collections::BTreeMap;

@@ -1,0 +1,124 @@
+//! ## What it does
+//! Validates built-in kinds (HorizontalPodAutoscaler `autoscaling/v1` and
+//! `v2`, Deployment, StatefulSet, ReplicaSet, PodDisruptionBudget `policy/v1`,
+//! CronJob `batch/v1`, Service, ConfigMap) strictly against the Kubernetes API
+//! schema: unknown fields, wrong types and missing required fields, each at
+//! its own line and column. An unknown field that is a near miss of a real
+//! one gets a "did you mean" hint.
+//!
+//! ## Why is this bad?
+//! An unknown field is dropped without a word by lenient clients (and by
+//! every tool that decodes into typed structs), so a typo such as
+//! `minReplica: 3` silently leaves the default of 1 in place. Wrong types
+//! are rejected by the API server at apply time, long after review.
+//!
+//! The schemas are those of Kubernetes 1.33, the version the build carries
+//! (k8s-openapi `v1_33`), whatever `--kubernetes-version` says. API versions
+//! that 1.33 no longer serves (`autoscaling/v2beta2`, `policy/v1beta1`,
+//! `batch/v1beta1`) are not schema-checked; the deprecated-API rule reports them.
+//!
+//! ## Example
+//! ```yaml
+//! apiVersion: autoscaling/v2
+//! kind: HorizontalPodAutoscaler
+//! spec:
+//!   minReplica: 3
+//!   maxReplicas: "10"
+//! ```
+//!
+//! Use instead:
+//! ```yaml
+//! apiVersion: autoscaling/v2
+//! kind: HorizontalPodAutoscaler
+//! spec:
+//!   minReplicas: 3
+//!   maxReplicas: 10
+//! ```
+//!
+//! ## References
+//! - [Kubernetes API reference](https://kubernetes.io/docs/reference/kubernetes-api/)
+//! - [Field validation](https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation)
+//! - `kubectl explain horizontalpodautoscaler.spec`
+
+use crate::rule::{Check, DocumentContext, Findings, Rule};
+use crate::schema;
+use jsonschema::error::ValidationErrorKind;
+use scaleplan_diag::Severity;
+use scaleplan_diag::yaml::field_path;
+
+pub const ID: &str = "K8S001";
+
+pub(crate) const RULE: Rule = Rule {
+    id: ID,
+    name: "schema-violation",
+    severity: Severity::Error,
+    enabled: true,
+    summary: "A built-in object has unknown fields, wrong types or missing required fields",
+    check: Check::Document(check),
+};
+
+fn check(ctx: &DocumentContext<'_, '_>, out: &mut Findings) {
+    let (Some(api_version), Some(kind)) = (&ctx.object.api_version, &ctx.object.kind_name) else {
+        return;
+    };
+    let Some(strict) = schema::for_kind(api_version, kind) else {
+        return;
+    };
+    let explain = format!("kubectl explain {}", kind.to_ascii_lowercase());
+    for e in strict.validator.iter_errors(ctx.json()) {
+        let at = e.instance_path().as_str().to_owned();
+        match e.kind() {
+            ValidationErrorKind::AdditionalProperties { unexpected } => {
+                let allowed = schema::allowed_fields(&strict.schema, &at);
+                for name in unexpected {
+                    let pointer = format!("{at}/{}", name.replace('~', "~0").replace('/', "~1"));
+                    let hint = match schema::closest(name, &allowed) {
+                        Some(near) => format!("did you mean `{near}`?"),
+                        None => format!(
+                            "see `{explain}{}` for the fields of this object",
+                            dotted(&at)
+                        ),
+                    };
+                    out.push(
+                        ctx.finding(&pointer, format!("unknown field `{}` in {kind}", field_path(&pointer)))
+                            .help(format!("{hint} The API server rejects unknown fields under strict validation and drops them otherwise")),
+                    );
+                }
+            }
+            ValidationErrorKind::Required { property } => {
+                let name = property.as_str().unwrap_or_default();
+                let where_ = if at.is_empty() {
+                    "the object".to_owned()
+                } else {
+                    format!("`{}`", field_path(&at))
+                };
+                out.push(
+                    ctx.finding(&at, format!("missing required field `{name}` in {where_}"))
+                        .help(format!("add `{name}`; see `{explain}{}`", dotted(&at))),
+                );
+            }
+            // Kubernetes treats an explicit null as "unset"
+            // (`creationTimestamp: null` in generated manifests).
+            ValidationErrorKind::Type { .. } if e.instance().is_null() => {}
+            _ => {
+                out.push(
+                    ctx.value_finding(&at, format!("`{}`: {e}", field_path(&at)))
+                        .help(format!(
+                            "see `{explain}{}` for the expected type",
+                            dotted(&at)
+                        )),
+                );
+            }
+        }
+    }
+}
+
+/// `/spec/metrics/0` -> `.spec.metrics` (the form `kubectl explain` takes).
+fn dotted(pointer: &str) -> String {
+    pointer
+        .split('/')
+        .skip(1)
+        .filter(|s| s.parse::<usize>().is_err())
+        .map(|s| format!(".{s}"))
+        .collect()
+}

@@ -1,0 +1,432 @@
+//! The lint run: read each file (in parallel across files), run document
+//! rules while each document is in memory, keep a small index of objects,
+//! then run cross-object rules over the index and locate their findings.
+
+use crate::checks;
+use crate::config::{Config, RuleSetting};
+use crate::index::{Index, IndexedObject, prune};
+use crate::input::Input;
+use crate::kind::{ObjectKind, classify};
+use crate::parse::{ParseProblem, read_documents};
+use crate::registry;
+use crate::rule::{Check, DocumentContext, Finding, Findings, ObjectsContext, Rule};
+use crate::suppress::Suppression;
+use crate::template;
+use crate::version::KubeVersion;
+use scaleplan_diag::yaml::{field_path, pointer_location, span_location, value_location};
+use scaleplan_diag::{Diagnostic, Severity, SourceFile};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The rules that run, each at its effective severity.
+#[derive(Clone, Debug)]
+pub struct RuleSet {
+    active: Vec<(&'static Rule, Severity)>,
+}
+
+impl RuleSet {
+    /// Every rule that is on by default, at its default severity.
+    pub fn defaults() -> Self {
+        Self::from_config(&Config::default())
+    }
+
+    /// Applies the config's `rules:` settings to the defaults.
+    pub fn from_config(config: &Config) -> Self {
+        let active = registry::all()
+            .filter_map(|e| {
+                let r = e.rule;
+                match config.rules.get(&r.id.to_ascii_uppercase()) {
+                    Some(RuleSetting::Off) => None,
+                    Some(RuleSetting::On) => Some((r, r.severity)),
+                    Some(RuleSetting::Severity(s)) => Some((r, *s)),
+                    None => r.enabled.then_some((r, r.severity)),
+                }
+            })
+            .collect();
+        RuleSet { active }
+    }
+
+    /// Only the listed rule IDs (for rule tests), at default severity.
+    pub fn only(ids: &[&str]) -> Self {
+        let active = registry::all()
+            .filter(|e| ids.iter().any(|i| i.eq_ignore_ascii_case(e.rule.id)))
+            .map(|e| (e.rule, e.rule.severity))
+            .collect();
+        RuleSet { active }
+    }
+
+    /// The effective severity of a rule, `None` when it is off.
+    pub fn severity(&self, id: &str) -> Option<Severity> {
+        self.active
+            .iter()
+            .find(|(r, _)| r.id == id)
+            .map(|(_, s)| *s)
+    }
+}
+
+/// Everything a lint run needs besides its inputs.
+#[derive(Clone, Debug)]
+pub struct LintOptions {
+    pub kubernetes_version: KubeVersion,
+    pub rules: RuleSet,
+    /// Worker threads; files are spread across them. 0 means one per core.
+    pub jobs: usize,
+}
+
+impl Default for LintOptions {
+    fn default() -> Self {
+        LintOptions {
+            kubernetes_version: KubeVersion::DEFAULT,
+            rules: RuleSet::defaults(),
+            jobs: 0,
+        }
+    }
+}
+
+/// What happened to one input file.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct FileSummary {
+    pub file: String,
+    /// Documents read (empty documents are not counted).
+    pub documents: usize,
+    /// The file was refused as a template (its documents were not linted).
+    pub template: bool,
+    /// Syntax errors met (each loses at most one document).
+    pub syntax_errors: usize,
+}
+
+/// The outcome of a lint run.
+#[derive(Debug, Default)]
+pub struct LintResult {
+    /// Sorted ([`scaleplan_diag::sort`]), suppressions applied.
+    pub diagnostics: Vec<Diagnostic>,
+    /// One per input, in input order.
+    pub files: Vec<FileSummary>,
+    /// Findings silenced by `scaleplan.dev/ignore`.
+    pub suppressed: usize,
+    /// Documents by kind, for the summary line.
+    pub kinds: BTreeMap<String, usize>,
+}
+
+/// What reading one file leaves behind.
+struct FileOutcome {
+    diagnostics: Vec<Diagnostic>,
+    objects: Vec<IndexedObject>,
+    summary: FileSummary,
+    suppressed: usize,
+    kinds: Vec<ObjectKind>,
+}
+
+/// Lints a set of inputs.
+pub fn lint(inputs: &[Input], options: &LintOptions) -> LintResult {
+    let outcomes = read_all(inputs, options);
+    let mut result = LintResult::default();
+    let mut index = Index::default();
+    for outcome in outcomes {
+        result.diagnostics.extend(outcome.diagnostics);
+        result.files.push(outcome.summary);
+        result.suppressed += outcome.suppressed;
+        for k in outcome.kinds {
+            *result.kinds.entry(format!("{k:?}")).or_default() += 1;
+        }
+        for o in outcome.objects {
+            index.push(o);
+        }
+    }
+    let (located, suppressed) = run_object_rules(&index, inputs, options);
+    result.diagnostics.extend(located);
+    result.suppressed += suppressed;
+    scaleplan_diag::sort(&mut result.diagnostics);
+    result.diagnostics.dedup();
+    result
+}
+
+/// Lints one text (tests, fuzzing, stdin).
+pub fn lint_text(name: &str, text: &str, options: &LintOptions) -> LintResult {
+    lint(
+        &[Input::Text {
+            name: name.into(),
+            text: text.into(),
+        }],
+        options,
+    )
+}
+
+fn read_all(inputs: &[Input], options: &LintOptions) -> Vec<FileOutcome> {
+    let jobs = match options.jobs {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    }
+    .min(inputs.len().max(1));
+    let next = AtomicUsize::new(0);
+    let slots: Mutex<Vec<Option<FileOutcome>>> =
+        Mutex::new((0..inputs.len()).map(|_| None).collect());
+    let work = || {
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(input) = inputs.get(i) else { break };
+            let outcome = read_input(i, input, options);
+            slots.lock().expect("no panics while holding the lock")[i] = Some(outcome);
+        }
+    };
+    if jobs <= 1 {
+        work();
+    } else {
+        std::thread::scope(|s| {
+            for _ in 0..jobs {
+                s.spawn(work);
+            }
+        });
+    }
+    slots
+        .into_inner()
+        .expect("workers finished")
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// Loads an input's text; `Err` is a finding (unreadable, not UTF-8).
+pub(crate) fn load(input: &Input) -> Result<SourceFile, Box<Diagnostic>> {
+    match input {
+        Input::Text { name, text } => Ok(SourceFile::new(name.clone(), text.clone())),
+        Input::Path(p) => SourceFile::read(p).map_err(|message| {
+            let rule = if message.contains("not UTF-8") {
+                checks::NOT_UTF8
+            } else {
+                "IO"
+            };
+            Box::new(
+                Diagnostic::error(rule, message).at(scaleplan_diag::Location::point(
+                    p.display().to_string(),
+                    1,
+                    1,
+                )),
+            )
+        }),
+    }
+}
+
+fn read_input(file: usize, input: &Input, options: &LintOptions) -> FileOutcome {
+    let mut outcome = FileOutcome {
+        diagnostics: Vec::new(),
+        objects: Vec::new(),
+        summary: FileSummary {
+            file: input.name(),
+            documents: 0,
+            template: false,
+            syntax_errors: 0,
+        },
+        suppressed: 0,
+        kinds: Vec::new(),
+    };
+    let src = match load(input) {
+        Ok(src) => src,
+        Err(d) => {
+            push_engine(&mut outcome.diagnostics, &options.rules, *d);
+            return outcome;
+        }
+    };
+    if let Some(mark) = template::find(&src.text, true) {
+        report_template(&mut outcome, &src, &mark, options);
+        return outcome;
+    }
+    let rules = &options.rules;
+    let problems = read_documents(&src.text, &mut |doc| {
+        outcome.summary.documents += 1;
+        let object = classify(doc.root);
+        outcome.kinds.push(object.kind);
+        let suppression = Suppression::of_document(doc.root);
+        let mut found = Vec::new();
+        for p in &doc.problems {
+            found.push(problem_diagnostic(&src, p));
+        }
+        let ctx = DocumentContext::new(
+            &src,
+            doc.index,
+            doc.root,
+            &object,
+            options.kubernetes_version,
+        );
+        for (rule, severity) in &rules.active {
+            if let Check::Document(check) = rule.check {
+                let mut findings = Findings::new(rule.id, *severity);
+                check(&ctx, &mut findings);
+                found.extend(findings.out.into_iter().map(|f| f.diag));
+            }
+        }
+        for d in found {
+            if suppression.as_ref().is_some_and(|s| s.covers(&d.rule)) {
+                outcome.suppressed += 1;
+            } else {
+                push_engine(&mut outcome.diagnostics, rules, d);
+            }
+        }
+        if object.kind != ObjectKind::NotAnObject {
+            let json = ctx.json();
+            outcome.objects.push(IndexedObject {
+                id: 0,
+                name: ctx.name().map(str::to_owned),
+                namespace: ctx.namespace().map(str::to_owned),
+                json: prune(object.kind, json),
+                file,
+                doc: doc.index,
+                file_name: src.name.clone(),
+                suppression,
+                object,
+            });
+        }
+    });
+    outcome.summary.syntax_errors = problems.len();
+    if !problems.is_empty()
+        && let Some(mark) = template::find(&src.text, false)
+    {
+        // A template that does not parse: one finding, not a cascade.
+        outcome.diagnostics.clear();
+        outcome.objects.clear();
+        report_template(&mut outcome, &src, &mark, options);
+        return outcome;
+    }
+    for p in &problems {
+        push_engine(&mut outcome.diagnostics, rules, problem_diagnostic(&src, p));
+    }
+    outcome
+}
+
+fn report_template(
+    outcome: &mut FileOutcome,
+    src: &SourceFile,
+    mark: &template::TemplateMark,
+    options: &LintOptions,
+) {
+    outcome.summary.template = true;
+    let d = Diagnostic::warning(
+        checks::TEMPLATE,
+        format!(
+            "a template, not YAML: render it first (helm template ... | scaleplan lint -); found `{}`",
+            mark.text
+        ),
+    )
+    .at(src.location(mark.line, mark.column, mark.line, mark.end_column))
+    .help("lint what reaches the cluster: `helm template RELEASE CHART | scaleplan lint -`, or `envsubst < FILE | scaleplan lint -`");
+    push_engine(&mut outcome.diagnostics, &options.rules, d);
+}
+
+/// Keeps an engine diagnostic if its rule is on, at its effective severity.
+/// (`IO` is not a rule: unreadable files are always reported.)
+fn push_engine(out: &mut Vec<Diagnostic>, rules: &RuleSet, mut d: Diagnostic) {
+    if d.rule == "IO" {
+        out.push(d);
+        return;
+    }
+    if let Some(s) = rules.severity(&d.rule) {
+        d.severity = s;
+        out.push(d);
+    }
+}
+
+fn problem_diagnostic(src: &SourceFile, p: &ParseProblem) -> Diagnostic {
+    match p {
+        ParseProblem::Syntax { line, col, message } => {
+            Diagnostic::error(checks::YAML_SYNTAX, format!("invalid YAML: {message}"))
+                .at(src.location(*line, col + 1, *line, col + 1))
+                .help("fix the YAML syntax; the rest of this document cannot be checked")
+        }
+        ParseProblem::DuplicateKey { key, span, first } => Diagnostic::error(
+            checks::DUPLICATE_KEY,
+            format!(
+                "duplicate key `{key}` (first defined at line {})",
+                first.start.line()
+            ),
+        )
+        .at(span_location(src, span))
+        .help("remove one of them; most tools silently keep the last value"),
+        ParseProblem::AliasBudget { line, col } => Diagnostic::error(
+            checks::ALIAS_BUDGET,
+            "alias expansion exceeds 100000 nodes (a \"billion laughs\" document); refused",
+        )
+        .at(src.location(*line, col + 1, *line, col + 1))
+        .help("write the values out instead of nesting aliases"),
+    }
+}
+
+/// Runs the cross-object rules, then reads again the files their findings
+/// point into to turn JSON pointers into positions.
+fn run_object_rules(
+    index: &Index,
+    inputs: &[Input],
+    options: &LintOptions,
+) -> (Vec<Diagnostic>, usize) {
+    let ctx = ObjectsContext {
+        index,
+        kubernetes_version: options.kubernetes_version,
+    };
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut suppressed = 0;
+    for (rule, severity) in &options.rules.active {
+        if let Check::Objects(check) = rule.check {
+            let mut out = Findings::new(rule.id, *severity);
+            check(&ctx, &mut out);
+            for f in out.out {
+                let silenced = f
+                    .anchor
+                    .as_ref()
+                    .and_then(|a| index.get(a.object))
+                    .is_some_and(|o| o.suppression.as_ref().is_some_and(|s| s.covers(rule.id)));
+                if silenced {
+                    suppressed += 1;
+                } else {
+                    findings.push(f);
+                }
+            }
+        }
+    }
+    // Group anchored findings by file, then by document.
+    let mut by_file: BTreeMap<usize, Vec<Finding>> = BTreeMap::new();
+    let mut located = Vec::new();
+    for f in findings {
+        match f.anchor.as_ref().and_then(|a| index.get(a.object)) {
+            Some(o) => by_file.entry(o.file).or_default().push(f),
+            None => located.push(f.diag),
+        }
+    }
+    for (file, findings) in by_file {
+        locate_in_file(&inputs[file], index, findings, &mut located);
+    }
+    (located, suppressed)
+}
+
+fn locate_in_file(input: &Input, index: &Index, findings: Vec<Finding>, out: &mut Vec<Diagnostic>) {
+    let mut by_doc: HashMap<usize, Vec<Finding>> = HashMap::new();
+    for f in findings {
+        let doc = f
+            .anchor
+            .as_ref()
+            .and_then(|a| index.get(a.object))
+            .map_or(0, |o| o.doc);
+        by_doc.entry(doc).or_default().push(f);
+    }
+    let Ok(src) = load(input) else {
+        // The file changed or vanished since it was read: report unlocated.
+        out.extend(by_doc.into_values().flatten().map(|f| f.diag));
+        return;
+    };
+    read_documents(&src.text, &mut |doc| {
+        for mut f in by_doc.remove(&doc.index).unwrap_or_default() {
+            if let Some(a) = &f.anchor {
+                let loc = if a.at_value {
+                    value_location(&src, doc.root, &a.pointer)
+                } else {
+                    pointer_location(&src, doc.root, &a.pointer)
+                };
+                f.diag.location = Some(loc);
+                if f.diag.field.is_none() && a.pointer.len() > 1 {
+                    f.diag.field = Some(field_path(&a.pointer));
+                }
+            }
+            out.push(f.diag);
+        }
+    });
+    out.extend(by_doc.into_values().flatten().map(|f| f.diag));
+}

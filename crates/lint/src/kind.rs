@@ -1,0 +1,236 @@
+//! What a document is: a Kubernetes object of a kind the linter understands,
+//! a prometheus-adapter configuration recognized by its shape, a scaleplan
+//! profile, or something else (counted, checked for syntax, otherwise left alone).
+
+use saphyr::{MarkedYaml, Scalar, YamlData};
+use scaleplan_diag::yaml::{data, get};
+
+/// The kinds the rules know. Kubernetes objects are told apart by
+/// `apiVersion` + `kind`; prometheus-adapter files have no `kind`, so they
+/// are recognized by shape (see [`classify`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ObjectKind {
+    /// `autoscaling/v1`, `v2beta1`, `v2beta2` or `v2` HorizontalPodAutoscaler.
+    HorizontalPodAutoscaler,
+    Deployment,
+    StatefulSet,
+    ReplicaSet,
+    /// `policy/v1` or `policy/v1beta1`.
+    PodDisruptionBudget,
+    /// `batch/v1` or `batch/v1beta1`.
+    CronJob,
+    Service,
+    /// `autoscaling.k8s.io` VerticalPodAutoscaler.
+    VerticalPodAutoscaler,
+    /// KEDA `keda.sh` or legacy `keda.k8s.io` ScaledObject.
+    ScaledObject,
+    /// KEDA ScaledJob.
+    ScaledJob,
+    /// KEDA TriggerAuthentication.
+    TriggerAuthentication,
+    /// KEDA ClusterTriggerAuthentication.
+    ClusterTriggerAuthentication,
+    /// prometheus-operator `monitoring.coreos.com` ServiceMonitor.
+    ServiceMonitor,
+    /// A ConfigMap that carries a prometheus-adapter configuration (a data
+    /// value with `rules`/`externalRules`/`resourceRules`).
+    AdapterConfigMap,
+    /// Any other ConfigMap.
+    ConfigMap,
+    /// prometheus-adapter Helm chart values (`rules.custom`, `rules.external`, ...).
+    AdapterValues,
+    /// prometheus-adapter's own configuration file (`rules: [{seriesQuery: ...}]`).
+    AdapterConfig,
+    /// `scaleplan.dev/*` ScalingProfile: checked by `scaleplan_profile`.
+    ScalingProfile,
+    /// Another Kubernetes object (has `apiVersion` and `kind`).
+    OtherObject,
+    /// Anything else: a values file of another chart, a list, a scalar.
+    NotAnObject,
+}
+
+impl ObjectKind {
+    /// Workload kinds an autoscaler can target (and that carry a pod template).
+    pub fn is_workload(self) -> bool {
+        matches!(
+            self,
+            ObjectKind::Deployment | ObjectKind::StatefulSet | ObjectKind::ReplicaSet
+        )
+    }
+}
+
+/// A classified document: its kind and the identity fields read from it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ObjectType {
+    pub kind: ObjectKind,
+    /// `apiVersion` as written, when present.
+    pub api_version: Option<String>,
+    /// `kind` as written, when present.
+    pub kind_name: Option<String>,
+}
+
+impl ObjectType {
+    /// The API group (`""` for the core group): `apps` for `apps/v1`.
+    pub fn group(&self) -> &str {
+        self.api_version
+            .as_deref()
+            .and_then(|v| v.rsplit_once('/').map(|(g, _)| g))
+            .unwrap_or("")
+    }
+    /// The version part of `apiVersion`: `v2` for `autoscaling/v2`.
+    pub fn version(&self) -> &str {
+        self.api_version
+            .as_deref()
+            .map(|v| v.rsplit_once('/').map_or(v, |(_, v)| v))
+            .unwrap_or("")
+    }
+}
+
+/// The string value of a top-level key, if it is a plain string.
+pub fn str_field<'a>(node: &'a MarkedYaml<'_>, key: &str) -> Option<&'a str> {
+    match get(node, key).map(|(_, v)| data(v)) {
+        Some(YamlData::Value(Scalar::String(s))) => Some(s.as_ref()),
+        _ => None,
+    }
+}
+
+/// Classifies a document without converting it (cheap: a few key lookups),
+/// so that documents of kinds no rule cares about cost only their parse.
+pub fn classify(root: &MarkedYaml<'_>) -> ObjectType {
+    let api_version = str_field(root, "apiVersion").map(str::to_owned);
+    let kind_name = str_field(root, "kind").map(str::to_owned);
+    let kind = match (api_version.as_deref(), kind_name.as_deref()) {
+        (Some(av), Some(k)) => object_kind(av, k, root),
+        _ if is_adapter_values(root) => ObjectKind::AdapterValues,
+        _ if is_adapter_config(root) => ObjectKind::AdapterConfig,
+        _ => ObjectKind::NotAnObject,
+    };
+    ObjectType {
+        kind,
+        api_version,
+        kind_name,
+    }
+}
+
+fn object_kind(api_version: &str, kind: &str, root: &MarkedYaml<'_>) -> ObjectKind {
+    let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
+    match (group, kind) {
+        ("autoscaling", "HorizontalPodAutoscaler") => ObjectKind::HorizontalPodAutoscaler,
+        ("apps" | "extensions", "Deployment") => ObjectKind::Deployment,
+        ("apps", "StatefulSet") => ObjectKind::StatefulSet,
+        ("apps" | "extensions", "ReplicaSet") => ObjectKind::ReplicaSet,
+        ("policy", "PodDisruptionBudget") => ObjectKind::PodDisruptionBudget,
+        ("batch", "CronJob") => ObjectKind::CronJob,
+        ("", "Service") => ObjectKind::Service,
+        ("", "ConfigMap") if is_adapter_config_map(root) => ObjectKind::AdapterConfigMap,
+        ("", "ConfigMap") => ObjectKind::ConfigMap,
+        ("autoscaling.k8s.io", "VerticalPodAutoscaler") => ObjectKind::VerticalPodAutoscaler,
+        ("keda.sh" | "keda.k8s.io", "ScaledObject") => ObjectKind::ScaledObject,
+        ("keda.sh" | "keda.k8s.io", "ScaledJob") => ObjectKind::ScaledJob,
+        ("keda.sh" | "keda.k8s.io", "TriggerAuthentication") => ObjectKind::TriggerAuthentication,
+        ("keda.sh" | "keda.k8s.io", "ClusterTriggerAuthentication") => {
+            ObjectKind::ClusterTriggerAuthentication
+        }
+        ("monitoring.coreos.com", "ServiceMonitor") => ObjectKind::ServiceMonitor,
+        ("scaleplan.dev", "ScalingProfile") => ObjectKind::ScalingProfile,
+        _ => ObjectKind::OtherObject,
+    }
+}
+
+fn is_mapping(node: &MarkedYaml<'_>) -> bool {
+    matches!(data(node), YamlData::Mapping(_))
+}
+
+/// Helm values of the prometheus-adapter chart: `rules` is a mapping with
+/// some of `default`/`custom`/`external`/`resource`, or `prometheus.url` is
+/// set next to `rules`.
+fn is_adapter_values(root: &MarkedYaml<'_>) -> bool {
+    let Some((_, rules)) = get(root, "rules") else {
+        return false;
+    };
+    is_mapping(rules)
+        && ["custom", "external", "resource", "default"]
+            .iter()
+            .any(|k| get(rules, k).is_some())
+}
+
+/// The adapter's own config: `rules`, `externalRules` or `resourceRules`,
+/// where a rule list holds mappings with `seriesQuery` (or `resourceRules`
+/// with `cpu`/`memory`).
+fn is_adapter_config(root: &MarkedYaml<'_>) -> bool {
+    let rule_list = |key: &str| {
+        get(root, key).is_some_and(|(_, v)| match data(v) {
+            YamlData::Sequence(items) => items
+                .iter()
+                .any(|i| get(i, "seriesQuery").is_some() || get(i, "metricsQuery").is_some()),
+            _ => false,
+        })
+    };
+    rule_list("rules")
+        || rule_list("externalRules")
+        || get(root, "resourceRules").is_some_and(|(_, v)| {
+            is_mapping(v) && (get(v, "cpu").is_some() || get(v, "memory").is_some())
+        })
+}
+
+/// A ConfigMap whose data holds an adapter config as a YAML string: the
+/// chart's `config.yaml` key, or any value that mentions `seriesQuery`.
+fn is_adapter_config_map(root: &MarkedYaml<'_>) -> bool {
+    let Some((_, data_node)) = get(root, "data") else {
+        return false;
+    };
+    match data(data_node) {
+        YamlData::Mapping(map) => map.iter().any(|(_, v)| match data(v) {
+            YamlData::Value(Scalar::String(s)) => {
+                s.contains("seriesQuery") || s.contains("resourceRules:")
+            }
+            _ => false,
+        }),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use saphyr::LoadableYamlNode;
+
+    fn kind_of(text: &str) -> ObjectKind {
+        classify(&MarkedYaml::load_from_str(text).unwrap()[0]).kind
+    }
+
+    #[test]
+    fn kinds_by_group_and_shape() {
+        let cases = [
+            (
+                "apiVersion: autoscaling/v2beta1\nkind: HorizontalPodAutoscaler\n",
+                ObjectKind::HorizontalPodAutoscaler,
+            ),
+            (
+                "apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\n",
+                ObjectKind::PodDisruptionBudget,
+            ),
+            (
+                "apiVersion: keda.k8s.io/v1alpha1\nkind: ScaledObject\n",
+                ObjectKind::ScaledObject,
+            ),
+            (
+                "apiVersion: v1\nkind: ConfigMap\ndata:\n  config.yaml: |\n    rules:\n    - seriesQuery: 'up'\n",
+                ObjectKind::AdapterConfigMap,
+            ),
+            (
+                "rules:\n  custom: []\nprometheus:\n  url: http://p\n",
+                ObjectKind::AdapterValues,
+            ),
+            (
+                "rules:\n- seriesQuery: up\n  metricsQuery: up\n",
+                ObjectKind::AdapterConfig,
+            ),
+            ("replicaCount: 2\n", ObjectKind::NotAnObject),
+            ("apiVersion: v1\nkind: Secret\n", ObjectKind::OtherObject),
+        ];
+        for (text, kind) in cases {
+            assert_eq!(kind_of(text), kind, "{text}");
+        }
+    }
+}

@@ -1,0 +1,316 @@
+//! Reading a file into positioned YAML documents, one at a time.
+//!
+//! `saphyr`'s own `MarkedYaml::load_from_str` keeps every document of a file
+//! in memory, stops at the first duplicate key and throws away the documents
+//! it had already read when it meets a syntax error. A linter wants the
+//! opposite on all three counts, so this module drives saphyr's event parser
+//! itself:
+//! - each document is built by a fresh `YamlLoader` and handed to the caller
+//!   as soon as it ends, then dropped (memory follows the largest document,
+//!   not the file);
+//! - duplicate keys are recorded as findings and loading goes on (last value
+//!   wins, like `kubectl`);
+//! - alias expansion keeps saphyr's node budget, per document: a
+//!   billion-laughs document becomes one located finding;
+//! - after a syntax error, reading resumes at the next `---` line, so one bad
+//!   document does not hide the rest of the file.
+
+use saphyr::{LoadableYamlNode, MarkedYaml, ScanError, YamlLoader};
+use saphyr_parser::{Event, Parser, Span, SpannedEventReceiver};
+use std::borrow::Cow;
+
+/// A problem met while reading YAML, before any rule runs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ParseProblem {
+    /// Not well-formed YAML at (line, column0).
+    Syntax {
+        line: usize,
+        col: usize,
+        message: String,
+    },
+    /// A key appears twice in one mapping: the second occurrence and the first.
+    DuplicateKey {
+        key: String,
+        span: Span,
+        first: Span,
+    },
+    /// Alias expansion exceeded the node budget.
+    AliasBudget { line: usize, col: usize },
+}
+
+/// One document, parsed, with its 0-based position in the file.
+pub struct ParsedDocument<'d, 'i> {
+    pub index: usize,
+    pub root: &'d MarkedYaml<'i>,
+    /// Problems met inside this document (duplicate keys, alias budget).
+    pub problems: Vec<ParseProblem>,
+}
+
+/// Reads every document of `text`, calling `on_document` for each in order,
+/// and returns the problems that belong to no document (syntax errors).
+/// Documents that are empty (a bare `---`, or comments only) are skipped.
+pub fn read_documents(
+    text: &str,
+    on_document: &mut dyn for<'d, 'i> FnMut(ParsedDocument<'d, 'i>),
+) -> Vec<ParseProblem> {
+    let mut problems = Vec::new();
+    let mut next_index = 0;
+    let mut resumed: Option<String>;
+    let mut input: &str = text;
+    let mut doc_start = 1;
+    loop {
+        let (result, index, start) = parse_from(input, next_index, doc_start, on_document);
+        next_index = index;
+        let Err(e) = result else { break };
+        let m = e.marker();
+        let (line, col) = (m.line(), m.col());
+        problems.push(ParseProblem::Syntax {
+            line,
+            col,
+            message: e.info().to_string(),
+        });
+        // Resume at the next document marker after the start of the broken
+        // document (the parser may notice the error only lines later); the
+        // lost document counts as one, so indexes stay those of the file.
+        match next_document_line(text, start) {
+            Some(resume_line) => {
+                doc_start = resume_line;
+                next_index += 1;
+                resumed = Some(pad_to_line(text, resume_line));
+                input = resumed.as_deref().unwrap_or_default();
+            }
+            None => break,
+        }
+    }
+    problems
+}
+
+/// Parses `input` to its end or to its first syntax error; returns the
+/// outcome, the index the next document would have, and the line where the
+/// last document started.
+fn parse_from(
+    input: &str,
+    first_index: usize,
+    first_line: usize,
+    on_document: &mut dyn for<'d, 'i> FnMut(ParsedDocument<'d, 'i>),
+) -> (Result<(), ScanError>, usize, usize) {
+    let mut reader = DocumentReader::new(first_index, on_document);
+    reader.doc_start = first_line;
+    let mut parser = Parser::new_from_str(input);
+    let result = parser.load(&mut reader, true);
+    (result, reader.next_index, reader.doc_start)
+}
+
+/// The first line after `after_line` (1-based) that starts a new document.
+fn next_document_line(text: &str, after_line: usize) -> Option<usize> {
+    text.split('\n')
+        .enumerate()
+        .skip(after_line)
+        .find(|(_, l)| {
+            let l = l.trim_end_matches('\r');
+            l == "---" || l.starts_with("--- ") || l.starts_with("---\t")
+        })
+        .map(|(i, _)| i + 1)
+}
+
+/// `text` from `line` on, preceded by as many empty lines as it had before,
+/// so that the parser's positions stay those of the original file.
+fn pad_to_line(text: &str, line: usize) -> String {
+    let start = text
+        .match_indices('\n')
+        .nth(line - 2)
+        .map_or(0, |(i, _)| i + 1);
+    let mut out = "\n".repeat(line - 1);
+    out.push_str(&text[start..]);
+    out
+}
+
+/// One open collection, to detect duplicate keys while events stream by.
+enum Frame<'i> {
+    Sequence,
+    Mapping {
+        keys: Vec<(Cow<'i, str>, Span)>,
+        expecting_key: bool,
+    },
+}
+
+struct DocumentReader<'cb, 'i> {
+    loader: YamlLoader<'i, MarkedYaml<'i>>,
+    frames: Vec<Frame<'i>>,
+    problems: Vec<ParseProblem>,
+    next_index: usize,
+    /// Line of the current document's start (its `---`, or its first line).
+    doc_start: usize,
+    on_document: &'cb mut dyn for<'d, 'j> FnMut(ParsedDocument<'d, 'j>),
+}
+
+impl<'cb, 'i> DocumentReader<'cb, 'i> {
+    fn new(
+        first_index: usize,
+        on_document: &'cb mut dyn for<'d, 'j> FnMut(ParsedDocument<'d, 'j>),
+    ) -> Self {
+        DocumentReader {
+            loader: fresh_loader(),
+            frames: Vec::new(),
+            problems: Vec::new(),
+            next_index: first_index,
+            doc_start: 1,
+            on_document,
+        }
+    }
+
+    /// Records a completed node: if it was a mapping key, check it.
+    fn node_done(&mut self, key: Option<(Cow<'i, str>, Span)>) {
+        if let Some(Frame::Mapping {
+            keys,
+            expecting_key,
+        }) = self.frames.last_mut()
+        {
+            if *expecting_key && let Some((text, span)) = key {
+                if let Some((_, first)) = keys.iter().find(|(k, _)| *k == text) {
+                    self.problems.push(ParseProblem::DuplicateKey {
+                        key: text.to_string(),
+                        span,
+                        first: *first,
+                    });
+                } else {
+                    keys.push((text, span));
+                }
+            }
+            *expecting_key = !*expecting_key;
+        }
+    }
+
+    fn finish_document(&mut self) {
+        let loader = std::mem::replace(&mut self.loader, fresh_loader());
+        let mut problems = std::mem::take(&mut self.problems);
+        if let Some(e) = loader.error() {
+            problems.push(alias_problem(e));
+        }
+        self.frames.clear();
+        let index = self.next_index;
+        self.next_index += 1;
+        let mut docs = loader.into_documents();
+        if docs.is_empty() && !problems.is_empty() {
+            // The loader gave up on this document (alias budget): still hand
+            // it over, so that its problems are reported and it is counted.
+            docs.push(MarkedYaml::from_bare_yaml(saphyr::Yaml::BadValue));
+        }
+        for root in docs {
+            if root.is_badvalue() && problems.is_empty() {
+                continue; // an empty document: nothing to lint, nothing to count
+            }
+            (self.on_document)(ParsedDocument {
+                index,
+                root: &root,
+                problems: std::mem::take(&mut problems),
+            });
+        }
+    }
+}
+
+fn alias_problem(e: &ScanError) -> ParseProblem {
+    ParseProblem::AliasBudget {
+        line: e.marker().line(),
+        col: e.marker().col(),
+    }
+}
+
+fn fresh_loader<'i>() -> YamlLoader<'i, MarkedYaml<'i>> {
+    let mut loader = YamlLoader::default();
+    // Duplicates are reported by `DocumentReader`, not fatal.
+    loader.allow_duplicate_keys(true);
+    loader
+}
+
+impl<'i> SpannedEventReceiver<'i> for DocumentReader<'_, 'i> {
+    fn on_event(&mut self, ev: Event<'i>, span: Span) {
+        let done = match &ev {
+            Event::Scalar(text, ..) => Some(Some((text.clone(), span))),
+            Event::Alias(_) => Some(None),
+            Event::MappingStart(..) => {
+                self.frames.push(Frame::Mapping {
+                    keys: Vec::new(),
+                    expecting_key: true,
+                });
+                None
+            }
+            Event::SequenceStart(..) => {
+                self.frames.push(Frame::Sequence);
+                None
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                self.frames.pop();
+                Some(None)
+            }
+            _ => None,
+        };
+        if matches!(ev, Event::DocumentStart(_)) {
+            self.doc_start = span.start.line();
+        }
+        let end = matches!(ev, Event::DocumentEnd);
+        self.loader.on_event(ev, span);
+        if let Some(key) = done {
+            self.node_done(key);
+        }
+        if end {
+            self.finish_document();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> (Vec<(usize, Vec<ParseProblem>)>, Vec<ParseProblem>) {
+        let mut docs = Vec::new();
+        let problems = read_documents(text, &mut |d| docs.push((d.index, d.problems)));
+        (docs, problems)
+    }
+
+    #[test]
+    fn duplicate_keys_are_reported_and_loading_goes_on() {
+        let (docs, problems) = read("a: 1\nb:\n  c: 1\n  c: 2\na: 3\n---\nz: 1\n");
+        assert!(problems.is_empty());
+        assert_eq!(docs.len(), 2);
+        let keys: Vec<_> = docs[0]
+            .1
+            .iter()
+            .map(|p| match p {
+                ParseProblem::DuplicateKey { key, span, first } => {
+                    (key.clone(), span.start.line(), first.start.line())
+                }
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(keys, [("c".into(), 4, 3), ("a".into(), 5, 1)]);
+    }
+
+    #[test]
+    fn reading_resumes_after_a_syntax_error() {
+        let (docs, problems) = read("a: 1\n---\nb: [1\n---\nc: 1\n");
+        assert_eq!(docs.iter().map(|d| d.0).collect::<Vec<_>>(), [0, 2]);
+        assert!(matches!(problems[..], [ParseProblem::Syntax { .. }]));
+        let (docs, problems) = read("a: b: c\n---\nd: 1\n---\ne: [\n");
+        assert_eq!(docs.iter().map(|d| d.0).collect::<Vec<_>>(), [1]);
+        assert_eq!(problems.len(), 2);
+    }
+
+    #[test]
+    fn billion_laughs_is_refused_with_a_position() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..10 {
+            let refs = vec![format!("*a{}", i - 1); 10].join(", ");
+            text.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+        }
+        let (docs, _) = read(&text);
+        assert_eq!(docs.len(), 1);
+        assert!(
+            docs[0]
+                .1
+                .iter()
+                .any(|p| matches!(p, ParseProblem::AliasBudget { line, .. } if *line > 1))
+        );
+    }
+}

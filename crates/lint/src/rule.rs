@@ -1,0 +1,248 @@
+//! The rule API: what a rule is, what it sees, and how it reports.
+//!
+//! A rule lives in its own file under `src/rules/` (or `src/checks/` for the
+//! engine's own parsing checks). The file starts with the rule's user
+//! documentation as `//!` comments (`## What it does`, `## Why is this bad?`,
+//! `## Example`, `Use instead:`, `## References`), then declares
+//! `pub(crate) const RULE: Rule` with its ID, default severity and summary,
+//! then the check function. The registry (`rules/mod.rs`) includes the file
+//! text with `include_str!`, so `scaleplan explain` prints exactly the
+//! comment that sits above the code.
+//!
+//! Two kinds of checks exist:
+//! - [`Check::Document`]: sees one parsed document with positions
+//!   ([`DocumentContext`]); most rules are these.
+//! - [`Check::Objects`]: runs once after every file was read, over the
+//!   [`Index`] of all objects (by namespace/kind/name), for cross-object
+//!   rules (an HPA whose target is missing, a PDB that blocks eviction at the
+//!   HPA's minimum, ...). Objects in the index are pruned summaries, not whole
+//!   trees, so that memory stays small on large inputs; their findings are
+//!   located by JSON pointer and resolved to `line:col` by the engine.
+
+use crate::index::Index;
+use crate::kind::{ObjectKind, ObjectType};
+use crate::version::KubeVersion;
+use saphyr::MarkedYaml;
+use scaleplan_diag::yaml::{field_path, pointer_location, value_location};
+use scaleplan_diag::{Diagnostic, Severity, SourceFile};
+use serde_json::Value;
+use std::cell::OnceCell;
+
+/// A lint rule: its identity, defaults and check. Declared once per rule
+/// file as `pub(crate) const RULE: Rule`.
+#[derive(Debug)]
+pub struct Rule {
+    /// Stable ID users put in suppressions and config (`HPA001`).
+    pub id: &'static str,
+    /// Short kebab-case name (`hpa-min-above-max`), shown next to the ID.
+    pub name: &'static str,
+    /// Severity unless the config re-grades it.
+    pub severity: Severity,
+    /// Whether the rule runs without being enabled in the config.
+    pub enabled: bool,
+    /// One line: what the rule finds.
+    pub summary: &'static str,
+    pub check: Check,
+}
+
+/// How a rule runs.
+#[derive(Clone, Copy)]
+pub enum Check {
+    /// On each document on its own.
+    Document(fn(&DocumentContext<'_, '_>, &mut Findings)),
+    /// Once, over the index of every object of the input set.
+    Objects(fn(&ObjectsContext<'_>, &mut Findings)),
+    /// Reported by the engine itself while reading input (syntax, duplicate
+    /// keys, templates); registered so that it can be listed, explained,
+    /// suppressed and re-graded like any other rule.
+    Engine,
+}
+
+impl std::fmt::Debug for Check {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Check::Document(_) => "Document",
+            Check::Objects(_) => "Objects",
+            Check::Engine => "Engine",
+        })
+    }
+}
+
+/// What a [`Check::Document`] rule sees: one document, with positions.
+pub struct DocumentContext<'a, 'i> {
+    pub source: &'a SourceFile,
+    /// 0-based index of the document in its file.
+    pub index: usize,
+    pub root: &'a MarkedYaml<'i>,
+    pub object: &'a ObjectType,
+    pub kubernetes_version: KubeVersion,
+    json: OnceCell<Value>,
+}
+
+impl<'a, 'i> DocumentContext<'a, 'i> {
+    pub fn new(
+        source: &'a SourceFile,
+        index: usize,
+        root: &'a MarkedYaml<'i>,
+        object: &'a ObjectType,
+        kubernetes_version: KubeVersion,
+    ) -> Self {
+        DocumentContext {
+            source,
+            index,
+            root,
+            object,
+            kubernetes_version,
+            json: OnceCell::new(),
+        }
+    }
+
+    pub fn kind(&self) -> ObjectKind {
+        self.object.kind
+    }
+
+    /// The document as JSON, the way Kubernetes' decoder would see it;
+    /// converted once, on first use.
+    pub fn json(&self) -> &Value {
+        self.json
+            .get_or_init(|| scaleplan_diag::yaml::to_json(self.root))
+    }
+
+    /// The value at a JSON pointer (`/spec/minReplicas`).
+    pub fn get(&self, pointer: &str) -> Option<&Value> {
+        self.json().pointer(pointer)
+    }
+
+    /// `metadata.name`, when it is a string.
+    pub fn name(&self) -> Option<&str> {
+        self.get("/metadata/name").and_then(Value::as_str)
+    }
+
+    /// `metadata.namespace`, when set.
+    pub fn namespace(&self) -> Option<&str> {
+        self.get("/metadata/namespace").and_then(Value::as_str)
+    }
+
+    /// A finding about the field at `pointer`, located at its key (or at the
+    /// deepest parent that exists, for a missing field), with the field path set.
+    pub fn finding(&self, pointer: &str, message: impl Into<String>) -> Finding {
+        Finding::located(
+            pointer_location(self.source, self.root, pointer),
+            pointer,
+            message,
+        )
+    }
+
+    /// A finding about the value at `pointer` (the caret goes under the value).
+    pub fn value_finding(&self, pointer: &str, message: impl Into<String>) -> Finding {
+        Finding::located(
+            value_location(self.source, self.root, pointer),
+            pointer,
+            message,
+        )
+    }
+}
+
+/// What a [`Check::Objects`] rule sees: every object of the input set.
+pub struct ObjectsContext<'a> {
+    pub index: &'a Index,
+    pub kubernetes_version: KubeVersion,
+}
+
+/// One finding of a rule, before the engine applies config and suppressions.
+/// Build it with [`DocumentContext::finding`] or
+/// [`crate::index::IndexedObject::finding`], add help, and push it into [`Findings`].
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub(crate) diag: Diagnostic,
+    /// For findings on indexed objects: where to resolve the location later.
+    pub(crate) anchor: Option<Anchor>,
+}
+
+/// A position to resolve once the object's file is read again.
+#[derive(Clone, Debug)]
+pub(crate) struct Anchor {
+    pub object: usize,
+    pub pointer: String,
+    pub at_value: bool,
+}
+
+impl Finding {
+    fn located(
+        location: scaleplan_diag::Location,
+        pointer: &str,
+        message: impl Into<String>,
+    ) -> Self {
+        let mut diag = Diagnostic::error("", message).at(location);
+        if pointer.len() > 1 {
+            diag = diag.field(field_path(pointer));
+        }
+        Finding { diag, anchor: None }
+    }
+
+    pub(crate) fn anchored(object: usize, pointer: &str, at_value: bool, message: String) -> Self {
+        let mut diag = Diagnostic::error("", message);
+        if pointer.len() > 1 {
+            diag = diag.field(field_path(pointer));
+        }
+        Finding {
+            diag,
+            anchor: Some(Anchor {
+                object,
+                pointer: pointer.to_owned(),
+                at_value,
+            }),
+        }
+    }
+
+    /// What to do about it.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.diag.help = Some(help.into());
+        self
+    }
+
+    /// Overrides the field path (set from the pointer by default).
+    pub fn field(mut self, field: impl Into<String>) -> Self {
+        self.diag.field = Some(field.into());
+        self
+    }
+
+    /// The message, for tests and for rules that refine it.
+    pub fn message(&self) -> &str {
+        &self.diag.message
+    }
+}
+
+/// Where a rule's findings go. The engine sets the rule's ID and effective
+/// severity on every finding pushed here, so a rule never spells its own ID.
+pub struct Findings {
+    rule: &'static str,
+    severity: Severity,
+    pub(crate) out: Vec<Finding>,
+}
+
+impl Findings {
+    pub fn new(rule: &'static str, severity: Severity) -> Self {
+        Findings {
+            rule,
+            severity,
+            out: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, finding: Finding) {
+        let mut finding = finding;
+        finding.diag.rule = self.rule.into();
+        finding.diag.severity = self.severity;
+        self.out.push(finding);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.out.is_empty()
+    }
+
+    /// The findings' diagnostics (located ones only), for rule unit tests.
+    pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.out.iter().map(|f| &f.diag)
+    }
+}
