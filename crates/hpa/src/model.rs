@@ -34,8 +34,8 @@ pub struct CrossVersionObjectReference {
 
 /// The `type` of a metric source. Unknown strings are kept so validation can report them
 /// and the controller can treat the metric as invalid.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(from = "String", into = "String")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[serde(into = "String")]
 pub enum MetricSourceType {
     Object,
     Pods,
@@ -60,6 +60,15 @@ impl From<String> for MetricSourceType {
             "" => Self::Unset,
             _ => Self::Other(s),
         }
+    }
+}
+
+impl<'de> Deserialize<'de> for MetricSourceType {
+    /// A string, or null (= unset).
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Option::<String>::deserialize(d)?
+            .map(Self::from)
+            .unwrap_or_default())
     }
 }
 
@@ -163,7 +172,11 @@ impl MetricTarget {
 pub struct MetricIdentifier {
     pub name: String,
     /// The label selector in its string form (`a=b,c in (d)`), `None` when unset.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Deserializes from that string or from a `{match_labels, match_expressions}` object.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de_selector"
+    )]
     pub selector: Option<String>,
 }
 
@@ -239,6 +252,50 @@ impl ScalingRules {
     pub fn tolerance_value(&self) -> Option<f64> {
         self.tolerance
             .or(self.tolerance_milli.map(|m| m as f64 / 1000.0))
+    }
+}
+
+fn de_selector<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    use serde_json::Value;
+    let v: Option<Value> = Option::deserialize(d)?;
+    let Some(v) = v else { return Ok(None) };
+    match v {
+        Value::Null => Ok(None),
+        Value::String(s) => Ok(Some(s)),
+        Value::Object(o) => {
+            let mut parts = Vec::new();
+            let labels = o.get("match_labels").or_else(|| o.get("matchLabels"));
+            for (k, v) in labels.and_then(Value::as_object).into_iter().flatten() {
+                parts.push(format!("{k}={}", v.as_str().unwrap_or_default()));
+            }
+            let exprs = o
+                .get("match_expressions")
+                .or_else(|| o.get("matchExpressions"));
+            for e in exprs.and_then(Value::as_array).into_iter().flatten() {
+                let key = e.get("key").and_then(Value::as_str).unwrap_or_default();
+                let op = e
+                    .get("operator")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                let values: Vec<&str> = e
+                    .get("values")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .collect();
+                parts.push(match op {
+                    "Exists" => key.to_string(),
+                    "DoesNotExist" => format!("!{key}"),
+                    "NotIn" => format!("{key} notin ({})", values.join(",")),
+                    _ => format!("{key} in ({})", values.join(",")),
+                });
+            }
+            Ok(Some(parts.join(",")))
+        }
+        other => Err(serde::de::Error::custom(format!(
+            "selector must be a string or an object, got {other}"
+        ))),
     }
 }
 
