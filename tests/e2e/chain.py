@@ -36,6 +36,8 @@ class Env:
     workdir: Path
     procs: Processes
     backlog: int  # N: messages put on the profile's queues
+    stack: str = ""  # the profile's Prometheus stack ("" = whatever is rendered)
+    release: str = "prometheus"
     decoy_port: int = 0  # serves another namespace's queue lengths (decoy.py)
 
 
@@ -85,7 +87,7 @@ def _run(env: Env, rendered_dir: Path, report: Report, run_dir: Path, started: l
     started.append(exporter)
 
     # Prometheus, scraping the pod port the Service/ServiceMonitor routes to.
-    job = scrape_job(pipeline)
+    job = scrape_job(pipeline, env.stack, env.release)
     if not report.check("Prometheus would scrape the exporter", job.pod_port is not None,
                         job.problem or f"{job.how}: pod port {job.pod_port}{job.path}, labels "
                         f"namespace={job.labels.get('namespace')} service={job.labels.get('service')}"):

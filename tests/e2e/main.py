@@ -26,7 +26,13 @@ import tutorial  # noqa: E402
 from checks import Report  # noqa: E402
 from manifests import load, name_of, queue_pipeline  # noqa: E402
 from procs import Processes, free_port, install_signal_handlers, port_open, wait_until  # noqa: E402
-from profiles import pick_backlog, profile_queues, queue_profile_dirs  # noqa: E402
+from profiles import (  # noqa: E402
+    pick_backlog,
+    profile_prometheus,
+    profile_queues,
+    queue_profile_dirs,
+    queue_profile_files,
+)
 
 
 def parse_args() -> argparse.Namespace:
@@ -86,10 +92,15 @@ def run(args, report: Report, workdir: Path, procs: Processes) -> None:
         report.note(f"using the given rendered directory {args.rendered}")
     else:
         out = workdir / "out"
-        proc = subprocess.run(simulate.render_argv(args.scaleplan, args.repo, out), cwd=args.repo,
-                              capture_output=True, text=True, timeout=60)
+        files = [f.relative_to(args.repo) for f in queue_profile_files(args.repo / "profiles")]
+        if not report.check("profiles/ has a queue-driven ScalingProfile", bool(files),
+                            ", ".join(map(str, files))):
+            return
+        argv = simulate.render_argv(args.scaleplan, files, out)
+        proc = subprocess.run(argv, cwd=args.repo, capture_output=True, text=True, timeout=60)
         if not report.check("scaleplan render succeeds", proc.returncode == 0,
-                            f"exit {proc.returncode}: {(proc.stderr or proc.stdout).strip()[-400:]}"):
+                            f"{' '.join(argv[1:3])} ... exit {proc.returncode}: "
+                            f"{(proc.stderr or proc.stdout).strip()[-400:]}"):
             return
         dirs = queue_profile_dirs(out)
     if not report.check("a queue-driven profile was rendered", bool(dirs),
@@ -135,22 +146,24 @@ def run(args, report: Report, workdir: Path, procs: Processes) -> None:
     for d, pipeline, queues, source in plans:
         backlog = sum(counts[q] for q in queues)
         env.backlog = backlog
-        report.section(f"rendered chain: {d} (queues {queues} from {source}, N={backlog})")
+        env.stack, env.release = profile_prometheus(args.repo, d)
+        report.section(f"rendered chain: {d} (queues {queues} from {source}, N={backlog}, "
+                       f"scraped by {env.stack} release {env.release})")
         baseline = Report()
         res = chain.run_chain(env, d, baseline, f"main-{d.name}")
         report.merge(baseline)
         simulate.check(args.scaleplan, d, res, backlog, report, workdir)
-        first = first or (d, backlog, baseline)
+        first = first or (d, backlog, baseline, env.stack, env.release)
 
     tutorial.run(env, report, args.repo, sorted(counts))
     negative_self_checks(env, report, *first, workdir)
 
 
 def negative_self_checks(env, report: Report, rendered: Path, backlog: int, baseline: Report,
-                         workdir: Path) -> None:
+                         stack: str, release: str, workdir: Path) -> None:
     """Each broken copy must fail a check that the unbroken chain passed."""
     report.section(f"negative self-checks: one broken link at a time in a copy of {rendered}")
-    env.backlog = backlog
+    env.backlog, env.stack, env.release = backlog, stack, release
     passed_before = {c.name for c in baseline.checks if c.ok}
     if baseline.failed:
         report.check("negative self-checks can run", False,

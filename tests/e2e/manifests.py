@@ -28,9 +28,9 @@ class PipelineError(Exception):
     """The rendered files do not form a pipeline the test can run."""
 
 
-def load(root: Path) -> Rendered:
+def load(root: Path, recursive: bool = True) -> Rendered:
     rendered = Rendered(root)
-    for path in sorted(root.rglob("*.y*ml")):
+    for path in sorted(root.rglob("*.y*ml") if recursive else root.glob("*.y*ml")):
         try:
             docs = list(yaml.safe_load_all(path.read_text()))
         except yaml.YAMLError as e:

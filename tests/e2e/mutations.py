@@ -220,6 +220,16 @@ def series_query_function(files):
     return None
 
 
+def service_monitor_release(files):
+    for sm in _objs(files, "ServiceMonitor"):
+        labels = sm["metadata"].get("labels") or {}
+        if "release" in labels:
+            old = labels["release"]
+            labels["release"] = "kube-prometheus-stack"
+            return f"ServiceMonitor label release={old} -> release=kube-prometheus-stack"
+    return None
+
+
 def service_selector(files):
     for svc in _objs(files, "Service"):
         sel = svc["spec"].get("selector") or {}
@@ -253,6 +263,7 @@ MUTATIONS = [
     Mutation("port", "Service routes to a port the exporter does not listen on", exporter_port),
     Mutation("scrape", "scrape route names no Service port", scrape_route),
     Mutation("scrape", "Service selects no pod", service_selector),
+    Mutation("scrape", "ServiceMonitor not selected by the stack's Prometheus", service_monitor_release),
     Mutation("exporter config", "broker URL under the wrong variable name", broker_env_name),
     Mutation("exporter config", "queues not listed for the exporter (no worker has been seen)", queues_env),
     Mutation("query", "metricsQuery drops <<.LabelMatchers>>", query_without_matchers),

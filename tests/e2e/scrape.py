@@ -48,7 +48,11 @@ def _service_port(service: dict, name_or_number) -> dict | None:
     return None
 
 
-def scrape_job(pipeline) -> ScrapeJob:
+def scrape_job(pipeline, stack: str = "", release: str = "prometheus") -> ScrapeJob:
+    """`stack` is the profile's Prometheus: kube-prometheus-stack scrapes only
+    ServiceMonitors labelled `release: <release>` (its default
+    serviceMonitorSelector); the community `prometheus` chart only annotated
+    Services. Empty: whichever the rendering has."""
     service, container = pipeline.service, pipeline.container
     pod_name = name_of(pipeline.exporter) + "-e2e"
     if service is None:
@@ -56,6 +60,17 @@ def scrape_job(pipeline) -> ScrapeJob:
                          problem="no Service selects the exporter pod's labels: no endpoints to scrape")
     ns, svc = namespace_of(service), name_of(service)
     sm = pipeline.service_monitor
+    if stack == "prometheus":
+        sm = None  # no operator in the community chart: ServiceMonitors are ignored
+    if stack == "kube-prometheus-stack":
+        if sm is None:
+            return ScrapeJob(svc, None, "/metrics", False, {}, how="ServiceMonitor",
+                             problem="kube-prometheus-stack scrapes only ServiceMonitors (annotations are "
+                                     "ignored) and no ServiceMonitor selects the exporter Service")
+        if labels_of(sm).get("release") != release:
+            return ScrapeJob(svc, None, "/metrics", False, {}, how="ServiceMonitor",
+                             problem=f"ServiceMonitor {name_of(sm)} lacks label release={release}: "
+                                     f"kube-prometheus-stack's serviceMonitorSelector would not pick it")
     if sm is not None:
         spec = sm.get("spec") or {}
         endpoints = spec.get("endpoints") or []
