@@ -4,7 +4,8 @@
 
 mod json;
 mod kinds;
-mod sync_kinds;
+mod pod_vectors;
+mod sync_vectors;
 
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -176,9 +177,9 @@ fn run_vector(kind: &str, input: &Value, expected: &Value) -> Result<(), Mismatc
         "legacy_rules" => kinds::legacy_rules(input, expected),
         "store_scale_event" => kinds::store_scale_event_vector(input, expected),
         "generate_rules" => kinds::generate_rules(input, expected),
-        "replica_calc" => sync_kinds::replica_calc(input, expected),
-        "group_pods" => sync_kinds::group_pods_vector(input, expected),
-        "controller_sync" => sync_kinds::controller_sync(input, expected),
+        "replica_calc" => pod_vectors::replica_calc(input, expected),
+        "group_pods" => pod_vectors::group_pods_vector(input, expected),
+        "controller_sync" => sync_vectors::controller_sync(input, expected),
         "validation" => kinds::validation(input, expected),
         other => Err(kinds::VectorError::Mismatch(Mismatch {
             expected: format!("a known kind ({})", KINDS.join(", ")),
@@ -220,5 +221,85 @@ pub fn main_with_default(default: &Path) -> ExitCode {
             println!("0 passed, 1 failed");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(vectors: &str) -> String {
+        format!(r#"{{"format": "hpa-vectors", "format_version": 1, "vectors": [{vectors}]}}"#)
+    }
+
+    const LEGACY: &str = r#"{"name": "cap", "kind": "legacy_rules", "input": {"current_replicas": 3,
+        "desired_replicas": 1, "min_replicas": 2, "max_replicas": 8, "scale_up_limit_factor": 8.0,
+        "scale_up_limit_minimum": 4.0}, "expected": {"replicas": 2, "reason": "TooFewReplicas"}}"#;
+
+    #[test]
+    fn passing_vector_is_counted() {
+        let r = run_json(&doc(LEGACY)).unwrap();
+        assert_eq!((r.passed(), r.failed()), (1, 0));
+        assert!(
+            r.render()
+                .ends_with("legacy_rules: 1 passed, 0 failed\n1 passed, 0 failed\n")
+        );
+    }
+
+    #[test]
+    fn wrong_expectation_prints_expected_and_got() {
+        let wrong = LEGACY.replace("\"replicas\": 2", "\"replicas\": 3");
+        let r = run_json(&doc(&wrong)).unwrap();
+        assert_eq!(r.failed(), 1);
+        let out = r.render();
+        assert!(
+            out.starts_with("FAIL [legacy_rules] cap: expected "),
+            "{out}"
+        );
+        assert!(
+            out.contains("\"replicas\":3") && out.contains("got {\"replicas\":2"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn unknown_kind_and_unknown_expectation_fail() {
+        let unknown = r#"{"name": "x", "kind": "brand_new", "input": {}, "expected": {}}"#;
+        let extra = LEGACY.replace(
+            "\"reason\": \"TooFewReplicas\"",
+            "\"reason\": \"TooFewReplicas\", \"surprise\": 1",
+        );
+        let r = run_json(&doc(&format!("{unknown}, {extra}"))).unwrap();
+        assert_eq!(r.failed(), 2);
+        assert!(r.render().contains("unknown kind \"brand_new\""));
+        assert!(r.render().contains("unsupported expectation `surprise`"));
+    }
+
+    #[test]
+    fn malformed_files_are_errors() {
+        assert!(run_json("not json").is_err());
+        assert!(run_json(r#"{"format": "other", "format_version": 1, "vectors": []}"#).is_err());
+        assert!(run_json(r#"{"format": "hpa-vectors", "format_version": 1}"#).is_err());
+        let missing_field =
+            r#"{"name": "m", "kind": "legacy_rules", "input": {}, "expected": {"replicas": 1}}"#;
+        let r = run_json(&doc(missing_field)).unwrap();
+        assert!(
+            r.render()
+                .contains("malformed vector: missing field `current_replicas`")
+        );
+    }
+
+    #[test]
+    fn integers_are_parsed_exactly() {
+        // 2^63-1 must not go through float64.
+        let v = r#"{"name": "sat", "kind": "replica_calc", "input": {"metric_source": "external_value",
+            "current_replicas": 3, "target_value_milli": 9223372036854775807,
+            "external_values_milli": [4611686018427387904, 4611686018427387904],
+            "tolerance": {"scale_up": 0.1, "scale_down": 0.1},
+            "pods": [{"name": "a", "phase": "Running", "ready": true, "ready_transition_s": 0,
+                      "start_time_s": 0, "deleting": false, "request_milli": null}]},
+            "expected": {"replicas": 3, "usage_milli": 9223372036854775807}}"#;
+        let r = run_json(&doc(v)).unwrap();
+        assert_eq!(r.failed(), 0, "{}", r.render());
     }
 }
