@@ -12,6 +12,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -29,6 +30,7 @@ from procs import Processes, free_port, install_signal_handlers, port_open, wait
 from profiles import (  # noqa: E402
     pick_backlog,
     profile_prometheus,
+    object_variant,
     profile_queues,
     queue_profile_dirs,
     queue_profile_files,
@@ -103,6 +105,16 @@ def run(args, report: Report, workdir: Path, procs: Processes) -> None:
                             f"{(proc.stderr or proc.stdout).strip()[-400:]}"):
             return
         dirs = queue_profile_dirs(out)
+        # The example takes one path through the renderer; a derived copy
+        # takes the others (Object metric, Service annotations, two queues).
+        variant = workdir / "variants" / f"{files[0].stem}-object.yaml" if files else None
+        if variant is not None and object_variant(args.repo / files[0], variant):
+            argv = simulate.render_argv(args.scaleplan, [variant], workdir / "out-variants")
+            proc = subprocess.run(argv, cwd=args.repo, capture_output=True, text=True, timeout=60)
+            if report.check("scaleplan render succeeds for the Object/annotations variant",
+                            proc.returncode == 0, f"exit {proc.returncode}: "
+                            f"{(proc.stderr or proc.stdout).strip()[-400:]}"):
+                dirs += queue_profile_dirs(workdir / "out-variants")
     if not report.check("a queue-driven profile was rendered", bool(dirs),
                         ", ".join(str(d) for d in dirs)):
         return
@@ -133,7 +145,7 @@ def run(args, report: Report, workdir: Path, procs: Processes) -> None:
         already = sum(counts.get(q, 0) for q in queues)
         for i, q in enumerate(fresh):
             share = (n - already) // len(fresh) + (1 if i < (n - already) % len(fresh) else 0)
-            counts[q] = max(share, 0)
+            counts[q] = max(share, 7)  # every queue non-empty, so a lost queue shows
         plans.append((d, pipeline, queues, source))
     if not plans:
         return
@@ -142,7 +154,7 @@ def run(args, report: Report, workdir: Path, procs: Processes) -> None:
     report.check("Celery messages are on the broker (send_task, no worker)", sent == counts,
                  f"LLEN {sent}, wanted {counts}")
 
-    first = None
+    baselines = []
     for d, pipeline, queues, source in plans:
         backlog = sum(counts[q] for q in queues)
         env.backlog = backlog
@@ -153,51 +165,58 @@ def run(args, report: Report, workdir: Path, procs: Processes) -> None:
         res = chain.run_chain(env, d, baseline, f"main-{d.name}")
         report.merge(baseline)
         simulate.check(args.scaleplan, d, res, backlog, report, workdir)
-        first = first or (d, backlog, baseline, env.stack, env.release)
+        baselines.append((d, backlog, baseline, env.stack, env.release))
 
     tutorial.run(env, report, args.repo, sorted(counts))
-    negative_self_checks(env, report, *first, workdir)
+    negative_self_checks(env, report, baselines, workdir)
 
 
-def negative_self_checks(env, report: Report, rendered: Path, backlog: int, baseline: Report,
-                         stack: str, release: str, workdir: Path) -> None:
-    """Each broken copy must fail a check that the unbroken chain passed."""
-    report.section(f"negative self-checks: one broken link at a time in a copy of {rendered}")
-    env.backlog, env.stack, env.release = backlog, stack, release
-    passed_before = {c.name for c in baseline.checks if c.ok}
-    if baseline.failed:
-        report.check("negative self-checks can run", False,
-                     "the unbroken chain fails already, so a broken copy proves nothing")
-        return
+def negative_self_checks(env, report: Report, baselines: list, workdir: Path) -> None:
+    """Each broken copy must fail a check that its unbroken chain passed."""
     jobs = []
-    for i, m in enumerate(mutations.MUTATIONS):
-        copy = workdir / f"broken-{i:02d}" / rendered.name
-        what = mutations.broken_copy(rendered, copy, m)
-        if what is None:
-            report.note(f"[{m.link}] {m.name}: not applicable to this rendering")
+    for rendered, backlog, baseline, stack, release in baselines:
+        if baseline.failed:
             continue
-        jobs.append((i, m, what, copy))
+        run_env = replace(env, backlog=backlog, stack=stack, release=release)
+        for i, m in enumerate(mutations.MUTATIONS):
+            copy = workdir / f"broken-{rendered.name}-{i:02d}" / rendered.name
+            what = mutations.broken_copy(rendered, copy, m)
+            jobs.append((rendered, i, m, what, copy, run_env))
 
     def attempt(job):
-        i, m, what, copy = job
+        rendered, i, m, what, copy, run_env = job
         inner = Report(quiet=True)
-        chain.run_chain(env, copy, inner, f"broken-{i:02d}-run")
-        return job, inner
+        if what is not None:
+            chain.run_chain(run_env, copy, inner, f"broken-{rendered.name}-{i:02d}-run")
+        return inner
 
-    # Three at a time: most of a run is waiting for the exporter's 2 s scrape.
-    with ThreadPoolExecutor(max_workers=3) as pool:
+    # Several at a time: most of a run is waiting for the exporter's 2 s scrape.
+    with ThreadPoolExecutor(max_workers=5) as pool:
         outcomes = list(pool.map(attempt, jobs))
-    links_broken: set[str] = set()
-    for (i, m, what, copy), inner in outcomes:
-        caught = next((c for c in inner.checks if not c.ok and c.name in passed_before), None)
-        report.check(f"[{m.link}] {m.name} is detected", caught is not None,
-                     f"{what} -> {caught.name}: {caught.detail[:180]}" if caught else
-                     f"{what} -> all {inner.passed} checks still passed")
-        if caught is not None:
-            links_broken.add(m.link)
-    need = {"metric name", "label", "port", "query"}
-    report.check("breaking each link kind (metric name, label, port, query) fails the test",
-                 need <= links_broken, f"detected: {sorted(links_broken)}")
+
+    for rendered, _, baseline, _, _ in baselines:
+        report.section(f"negative self-checks: one broken link at a time in a copy of {rendered}")
+        if baseline.failed:
+            report.check("negative self-checks can run", False,
+                         "the unbroken chain fails already, so a broken copy proves nothing")
+            continue
+        passed_before = {c.name for c in baseline.checks if c.ok}
+        links_broken: set[str] = set()
+        for (r, i, m, what, copy, _), inner in zip(jobs, outcomes):
+            if r != rendered:
+                continue
+            if what is None:
+                report.note(f"[{m.link}] {m.name}: not applicable to this rendering")
+                continue
+            caught = next((c for c in inner.checks if not c.ok and c.name in passed_before), None)
+            report.check(f"[{m.link}] {m.name} is detected", caught is not None,
+                         f"{what} -> {caught.name}: {caught.detail[:180]}" if caught else
+                         f"{what} -> all {inner.passed} checks still passed")
+            if caught is not None:
+                links_broken.add(m.link)
+        need = {"metric name", "label", "port", "query"}
+        report.check(f"breaking each link kind (metric name, label, port, query) of {rendered.name} "
+                     "fails the test", need <= links_broken, f"detected: {sorted(links_broken)}")
 
 
 if __name__ == "__main__":

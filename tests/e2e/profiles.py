@@ -96,6 +96,32 @@ def profile_prometheus(repo: Path, rendered_dir: Path) -> tuple[str, str]:
     return str(p.get("stack", "kube-prometheus-stack")), str(p.get("release", "prometheus"))
 
 
+VARIANT_QUEUE = "e2e-second"
+
+
+def object_variant(profile_file: Path, out_file: Path) -> bool:
+    """Writes a copy of the first queue profile in `profile_file` that takes
+    the other rendering paths: an Object metric on the exporter Service (needs
+    the `service` label), scraped by the community `prometheus` chart through
+    Service annotations, with a second queue (lengths are summed)."""
+    docs = list(yaml.safe_load_all(profile_file.read_text()))
+    for doc in docs:
+        if isinstance(doc, dict) and doc.get("kind") == "ScalingProfile" \
+                and isinstance((doc.get("spec") or {}).get("queue"), dict):
+            doc["metadata"]["name"] = doc["metadata"]["name"] + "-object"
+            q = doc["spec"]["queue"]
+            q["metric"] = dict(q.get("metric") or {}, type="Object")
+            q["prometheus"] = dict(q.get("prometheus") or {}, stack="prometheus")
+            q["prometheus"].pop("url", None)
+            q["queues"] = list(q["queues"]) + [VARIANT_QUEUE]
+            out_file.parent.mkdir(parents=True, exist_ok=True)
+            out_file.write_text(f"# Derived by tests/e2e from {profile_file.name}: Object metric, "
+                                f"community prometheus chart, two queues.\n"
+                                + yaml.safe_dump(doc, sort_keys=False))
+            return True
+    return False
+
+
 def pick_backlog(pipeline) -> tuple[int, int]:
     """A backlog N whose replica count ceil(N/target) lies well inside
     [min, max] and far from min (clear of the 10% tolerance band)."""
