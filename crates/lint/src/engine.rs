@@ -56,6 +56,12 @@ impl RuleSet {
         RuleSet { active }
     }
 
+    /// Exactly these rules at these severities (engine tests use rules of
+    /// their own that are not in the registry).
+    pub fn with_rules(active: Vec<(&'static Rule, Severity)>) -> Self {
+        RuleSet { active }
+    }
+
     /// The effective severity of a rule, `None` when it is off.
     pub fn severity(&self, id: &str) -> Option<Severity> {
         self.active
@@ -328,11 +334,17 @@ fn push_engine(out: &mut Vec<Diagnostic>, rules: &RuleSet, mut d: Diagnostic) {
 
 fn problem_diagnostic(src: &SourceFile, p: &ParseProblem) -> Diagnostic {
     match p {
-        ParseProblem::Syntax { line, col, message } => {
-            Diagnostic::error(checks::YAML_SYNTAX, format!("invalid YAML: {message}"))
-                .at(src.location(*line, col + 1, *line, col + 1))
-                .help("fix the YAML syntax; the rest of this document cannot be checked")
-        }
+        ParseProblem::Syntax {
+            line,
+            col,
+            message,
+            document_line,
+        } => Diagnostic::error(checks::YAML_SYNTAX, format!("invalid YAML: {message}"))
+            .at(src.location(*line, col + 1, *line, col + 1))
+            .help(format!(
+                "fix the YAML syntax; the document that starts at line {document_line} was skipped, \
+                 and reading resumed at the next `---`"
+            )),
         ParseProblem::DuplicateKey { key, span, first } => Diagnostic::error(
             checks::DUPLICATE_KEY,
             format!(

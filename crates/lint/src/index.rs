@@ -124,7 +124,8 @@ impl Index {
 
     /// The object a `scaleTargetRef`-style reference (`apiVersion`, `kind`,
     /// `name`) points at from `namespace`, matching the kind by name (any
-    /// group version of it), as the scale subresource does.
+    /// group version of it), as the scale subresource does. An object in
+    /// exactly that namespace is preferred over one without a namespace.
     pub fn find_ref<'s>(
         &'s self,
         namespace: Option<&'s str>,
@@ -132,11 +133,22 @@ impl Index {
     ) -> Option<&'s IndexedObject> {
         let kind = reference.get("kind")?.as_str()?;
         let name = reference.get("name")?.as_str()?;
-        self.objects.iter().find(|o| {
+        let mut candidates = self.objects.iter().filter(|o| {
             o.object.kind_name.as_deref() == Some(kind)
                 && o.name.as_deref() == Some(name)
                 && o.same_namespace(namespace)
-        })
+        });
+        // An object in exactly this namespace beats one whose namespace is
+        // left to the command line.
+        let first = candidates.next()?;
+        if first.namespace.as_deref() == namespace {
+            return Some(first);
+        }
+        Some(
+            candidates
+                .find(|o| o.namespace.as_deref() == namespace)
+                .unwrap_or(first),
+        )
     }
 
     pub fn len(&self) -> usize {
@@ -163,6 +175,14 @@ pub fn prune(kind: ObjectKind, json: &Value) -> Value {
         out.insert("metadata".into(), prune_metadata(meta));
     }
     match kind {
+        // A LimitRange's defaults stand in for missing container requests.
+        ObjectKind::OtherObject
+            if doc.get("kind").and_then(Value::as_str) == Some("LimitRange") =>
+        {
+            if let Some(spec) = doc.get("spec") {
+                out.insert("spec".into(), spec.clone());
+            }
+        }
         ObjectKind::OtherObject | ObjectKind::ConfigMap | ObjectKind::NotAnObject => {
             // A custom workload (Argo Rollout, ...) can be a scale target.
             if let Some(spec) = doc.get("spec").filter(|s| s.get("template").is_some()) {

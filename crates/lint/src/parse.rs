@@ -27,6 +27,8 @@ pub enum ParseProblem {
         line: usize,
         col: usize,
         message: String,
+        /// Line where the broken document starts (it is skipped whole).
+        document_line: usize,
     },
     /// A key appears twice in one mapping: the second occurrence and the first.
     DuplicateKey {
@@ -68,6 +70,7 @@ pub fn read_documents(
             line,
             col,
             message: e.info().to_string(),
+            document_line: start,
         });
         // Resume at the next document marker after the start of the broken
         // document (the parser may notice the error only lines later); the
