@@ -1,0 +1,231 @@
+//! ## What it does
+//! Runs the API server's own validation of HorizontalPodAutoscalers on each
+//! HPA, after converting autoscaling/v1, v2beta1 and v2beta2 to the v2 shape
+//! and applying the API defaults, as the API server does. It reports every
+//! range and shape the API server rejects: `minReplicas` >= 1 (0 only with
+//! the `HPAScaleToZero` gate and an Object or External metric),
+//! `maxReplicas` >= 1, the metric `type` and exactly one matching source,
+//! target types and values (`averageUtilization` >= 1, `value` and
+//! `averageValue` > 0), stabilization windows in [0, 3600] s, policy periods
+//! in [1, 1800] s, `selectPolicy` in Max/Min/Disabled, non-empty `policies`,
+//! and `tolerance` (only from Kubernetes 1.34, where its feature gate is on
+//! by default). `minReplicas` above `maxReplicas` is HPA001's.
+//!
+//! ## Why is this bad?
+//! `kubectl apply` fails with `HorizontalPodAutoscaler.autoscaling "x" is
+//! invalid`, and schema validators (kubeconform, kubectl-validate) pass these
+//! manifests because the OpenAPI schema carries none of these ranges: the
+//! failure shows up only against a live API server, often in the pipeline of
+//! one environment.
+//!
+//! ## Example
+//! ```yaml
+//! behavior:
+//!   scaleDown:
+//!     stabilizationWindowSeconds: 4000
+//!     policies:
+//!     - {type: Percent, value: 10, periodSeconds: 3600}
+//! ```
+//!
+//! Use instead:
+//! ```yaml
+//! behavior:
+//!   scaleDown:
+//!     stabilizationWindowSeconds: 3600
+//!     policies:
+//!     - {type: Percent, value: 10, periodSeconds: 1800}
+//! ```
+//!
+//! ## References
+//! - `ValidateHorizontalPodAutoscaler` (pkg/apis/autoscaling/validation/validation.go)
+//! - hpa-algorithm.md §11 (defaults), §12 (validation)
+
+use super::hpa_shape::HpaV2;
+use crate::kind::ObjectKind;
+use crate::rule::{Check, DocumentContext, Findings, Rule};
+use crate::version::KubeVersion;
+use scaleplan_diag::Severity;
+use scaleplan_hpa::validation::{FeatureGates, FieldError, validate};
+use serde_json::{Map, Value};
+
+pub(crate) const RULE: Rule = Rule {
+    id: "HPA003",
+    name: "hpa-api-validation",
+    severity: Severity::Error,
+    enabled: true,
+    summary: "an HPA the API server's validation rejects (ranges, metric and behavior shapes)",
+    check: Check::Document(check),
+};
+
+fn check(ctx: &DocumentContext<'_, '_>, out: &mut Findings) {
+    if ctx.kind() != ObjectKind::HorizontalPodAutoscaler || ctx.get("/spec").is_none() {
+        return;
+    }
+    let hpa = HpaV2::from_document(ctx.json());
+    let gates = FeatureGates {
+        hpa_scale_to_zero: false,
+        hpa_configurable_tolerance: ctx.kubernetes_version >= KubeVersion::new(1, 34),
+    };
+    for error in errors(&hpa.json, &gates) {
+        // minReplicas > maxReplicas is HPA001's finding.
+        if error.field == "spec.maxReplicas" && error.detail.contains("minReplicas") {
+            continue;
+        }
+        let source = hpa.source_pointer(&pointer(&error.field));
+        let finding = if ctx.get(&source).is_some() {
+            ctx.value_finding(&source, error.message.clone())
+        } else {
+            ctx.finding(&source, error.message.clone())
+        };
+        out.push(finding.field(error.field.clone()).help(help(&error)));
+    }
+}
+
+/// The API server's errors for a v2-shaped HPA document; empty when the
+/// document's types are too broken to convert (the schema check reports those).
+pub(crate) fn errors(doc: &Value, gates: &FeatureGates) -> Vec<FieldError> {
+    let Some(spec) = doc.get("spec") else {
+        return Vec::new();
+    };
+    let mut spec = spec.clone();
+    zero_fill(&mut spec);
+    let Ok(k8s) = serde_json::from_value::<
+        k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscalerSpec,
+    >(spec) else {
+        return Vec::new();
+    };
+    let mut conversion = Vec::new();
+    let converted = scaleplan_hpa::from_k8s::convert_spec(&k8s, &mut conversion);
+    if !conversion.is_empty() {
+        return Vec::new();
+    }
+    let defaulted = scaleplan_hpa::defaults::apply_defaults(&converted);
+    validate(&defaulted, None, gates)
+}
+
+/// Fills the fields Go decodes as zero values when absent (k8s-openapi
+/// requires them), and writes numeric quantities as strings, so the API
+/// server's validation sees what it would see.
+fn zero_fill(spec: &mut Value) {
+    let Some(s) = spec.as_object_mut() else {
+        return;
+    };
+    s.entry("maxReplicas").or_insert(Value::from(0));
+    fill_ref(
+        s.entry("scaleTargetRef")
+            .or_insert(Value::Object(Map::new())),
+    );
+    if let Some(Value::Array(metrics)) = s.get_mut("metrics") {
+        for m in metrics {
+            let Some(m) = m.as_object_mut() else { continue };
+            m.entry("type").or_insert(Value::from(""));
+            for block in [
+                "object",
+                "pods",
+                "resource",
+                "containerResource",
+                "external",
+            ] {
+                let Some(Value::Object(b)) = m.get_mut(block) else {
+                    continue;
+                };
+                let target = b.entry("target").or_insert(Value::Object(Map::new()));
+                if let Some(t) = target.as_object_mut() {
+                    t.entry("type").or_insert(Value::from(""));
+                    for q in ["value", "averageValue"] {
+                        if let Some(v @ Value::Number(_)) = t.get_mut(q) {
+                            *v = Value::String(v.to_string());
+                        }
+                    }
+                }
+                match block {
+                    "resource" => {
+                        b.entry("name").or_insert(Value::from(""));
+                    }
+                    "containerResource" => {
+                        b.entry("name").or_insert(Value::from(""));
+                        b.entry("container").or_insert(Value::from(""));
+                    }
+                    _ => {
+                        let metric = b.entry("metric").or_insert(Value::Object(Map::new()));
+                        if let Some(mm) = metric.as_object_mut() {
+                            mm.entry("name").or_insert(Value::from(""));
+                        }
+                        if block == "object" {
+                            fill_ref(
+                                b.entry("describedObject")
+                                    .or_insert(Value::Object(Map::new())),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if let Some(Value::Object(b)) = s.get_mut("behavior") {
+        for dir in ["scaleUp", "scaleDown"] {
+            let Some(Value::Object(r)) = b.get_mut(dir) else {
+                continue;
+            };
+            if let Some(v @ Value::Number(_)) = r.get_mut("tolerance") {
+                *v = Value::String(v.to_string());
+            }
+            if let Some(Value::Array(ps)) = r.get_mut("policies") {
+                for p in ps.iter_mut().filter_map(Value::as_object_mut) {
+                    p.entry("type").or_insert(Value::from(""));
+                    p.entry("value").or_insert(Value::from(0));
+                    p.entry("periodSeconds").or_insert(Value::from(0));
+                }
+            }
+        }
+    }
+}
+
+fn fill_ref(r: &mut Value) {
+    if let Some(r) = r.as_object_mut() {
+        r.entry("kind").or_insert(Value::from(""));
+        r.entry("name").or_insert(Value::from(""));
+    }
+}
+
+/// `spec.metrics[0].resource.name` -> `/spec/metrics/0/resource/name`.
+fn pointer(field: &str) -> String {
+    let mut out = String::new();
+    for part in field.split('.') {
+        let (name, indices) = part
+            .split_once('[')
+            .map_or((part, ""), |(n, rest)| (n, rest));
+        out.push('/');
+        out.push_str(name);
+        for idx in indices.split('[').filter(|s| !s.is_empty()) {
+            out.push('/');
+            out.push_str(idx.trim_end_matches(']'));
+        }
+    }
+    out
+}
+
+fn help(e: &FieldError) -> String {
+    use scaleplan_hpa::validation::FieldErrorKind;
+    match &e.kind {
+        FieldErrorKind::Required => format!("set {}", e.field),
+        FieldErrorKind::NotSupported(values) => format!("use one of: {}", values.join(", ")),
+        FieldErrorKind::Forbidden => "remove the field, or satisfy what it requires".to_owned(),
+        FieldErrorKind::Invalid => format!("{} {}", e.field, e.detail),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dotted_paths_become_pointers() {
+        assert_eq!(
+            super::pointer("spec.metrics[0].resource.target"),
+            "/spec/metrics/0/resource/target"
+        );
+        assert_eq!(
+            super::pointer("spec.behavior.scaleUp.policies[1].periodSeconds"),
+            "/spec/behavior/scaleUp/policies/1/periodSeconds"
+        );
+    }
+}

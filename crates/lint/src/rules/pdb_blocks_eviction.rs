@@ -1,0 +1,136 @@
+//! ## What it does
+//! Checks PodDisruptionBudgets against the smallest size of the pods they
+//! select: `maxUnavailable: 0` (or `0%`), `minAvailable: 100%`, and a
+//! `minAvailable` at or above the minimum an HPA or KEDA ScaledObject may
+//! scale the selected workload down to (percentages round up, as the
+//! disruption controller rounds them).
+//!
+//! ## Why is this bad?
+//! When the budget allows no disruption, `kubectl drain`, cluster-autoscaler
+//! scale-down and node upgrades wait on these pods forever. With an
+//! autoscaler the trap is hidden: at peak size the budget leaves room, but
+//! at night the HPA drops to `minReplicas` and every node running one of
+//! the pods becomes undrainable.
+//!
+//! ## Example
+//! ```yaml
+//! kind: HorizontalPodAutoscaler
+//! spec: {minReplicas: 2, ...}
+//! ---
+//! kind: PodDisruptionBudget
+//! spec: {minAvailable: 2, selector: {matchLabels: {app: worker}}}
+//! ```
+//!
+//! Use instead:
+//! ```yaml
+//! spec: {maxUnavailable: 1, selector: {matchLabels: {app: worker}}}
+//! ```
+//!
+//! ## References
+//! - Polaris `pdbMinAvailableGreaterThanHPAMinReplicas`, `pdbDisruptionsIsZero`
+//! - kube-linter `pdb-min-available`, `pdb-max-unavailable`
+//! - <https://kubernetes.io/docs/tasks/run-application/configure-pdb/>
+
+use super::workload::{autoscalers, pod_labels, selects, target};
+use crate::kind::ObjectKind;
+use crate::rule::{Check, Findings, ObjectsContext, Rule};
+use scaleplan_diag::Severity;
+use serde_json::Value;
+
+pub(crate) const RULE: Rule = Rule {
+    id: "XOBJ004",
+    name: "pdb-blocks-eviction",
+    severity: Severity::Warning,
+    enabled: true,
+    summary: "a PodDisruptionBudget allows no eviction at the autoscaler's minimum (or at all)",
+    check: Check::Objects(check),
+};
+
+/// `minAvailable`/`maxUnavailable`: a count or a percentage.
+enum Budget {
+    Count(i64),
+    Percent(i64),
+}
+
+fn budget(v: &Value) -> Option<Budget> {
+    match v {
+        Value::Number(n) => n.as_i64().map(Budget::Count),
+        Value::String(s) => match s.strip_suffix('%') {
+            Some(p) => p.trim().parse().ok().map(Budget::Percent),
+            None => s.trim().parse().ok().map(Budget::Count),
+        },
+        _ => None,
+    }
+}
+
+fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
+    let scalers = autoscalers(ctx.index);
+    for pdb in ctx.index.of_kind(ObjectKind::PodDisruptionBudget) {
+        let max_unavailable = pdb.get("/spec/maxUnavailable").and_then(budget);
+        if let Some(Budget::Count(0) | Budget::Percent(0)) = max_unavailable {
+            out.push(
+                pdb.value_finding(
+                    "/spec/maxUnavailable",
+                    "maxUnavailable 0 allows no voluntary eviction: node drains and cluster-autoscaler scale-downs block on these pods",
+                )
+                .help("allow at least one disruption (maxUnavailable: 1); protect availability with enough replicas instead"),
+            );
+            continue;
+        }
+        let Some(min_available) = pdb.get("/spec/minAvailable").and_then(budget) else {
+            continue;
+        };
+        if let Budget::Percent(p) = min_available
+            && p >= 100
+        {
+            out.push(
+                pdb.value_finding(
+                    "/spec/minAvailable",
+                    format!("minAvailable {p}% allows no voluntary eviction: node drains block on these pods"),
+                )
+                .help("use maxUnavailable: 1, or a percentage below 100%"),
+            );
+            continue;
+        }
+        let Some(selector) = pdb.get("/spec/selector") else {
+            continue;
+        };
+        for a in &scalers {
+            let Some(t) = target(ctx.index, a) else {
+                continue;
+            };
+            if !t.same_namespace(pdb.namespace.as_deref()) {
+                continue;
+            }
+            let Some(labels) = pod_labels(t) else {
+                continue;
+            };
+            if !selects(selector, labels) {
+                continue;
+            }
+            let required = match min_available {
+                Budget::Count(n) => n,
+                // ceil(p% of min), as the disruption controller rounds.
+                Budget::Percent(p) => (p * a.min_pods + 99) / 100,
+            };
+            if required >= a.min_pods {
+                out.push(
+                    pdb.value_finding(
+                        "/spec/minAvailable",
+                        format!(
+                            "minAvailable needs {required} pod(s) available, but {} may scale {} down to {} replica(s): at that size no pod can be evicted",
+                            a.describe(),
+                            t.display_name(),
+                            a.min_pods
+                        ),
+                    )
+                    .help(format!(
+                        "lower minAvailable below {} (or use maxUnavailable: 1), or raise the autoscaler's minimum above {required}",
+                        a.min_pods
+                    )),
+                );
+                break;
+            }
+        }
+    }
+}

@@ -1,0 +1,184 @@
+//! ## What it does
+//! Checks that every container of a scaled workload requests the resource an
+//! autoscaler measures against its request: a `Resource` or
+//! `ContainerResource` metric with a `Utilization` target, and a KEDA `cpu`
+//! or `memory` trigger. A limit counts (the API server copies it into a
+//! missing request), and so does a LimitRange default in the namespace.
+//!
+//! ## Why is this bad?
+//! Utilization is usage divided by request. If one container has no request,
+//! the HPA cannot compute it at all: the metric shows `<unknown>`, the event
+//! reads `failed to get cpu utilization: missing request for cpu`, and the
+//! workload never scales on it. KEDA's admission webhook rejects such a
+//! ScaledObject outright when it can see the workload.
+//!
+//! ## Example
+//! ```yaml
+//! containers:
+//! - name: app
+//!   resources: {requests: {cpu: 250m}}
+//! - name: log-shipper     # no cpu request: utilization is undefined
+//! ```
+//!
+//! Use instead:
+//! ```yaml
+//! - name: log-shipper
+//!   resources: {requests: {cpu: 50m}}
+//! ```
+//!
+//! ## References
+//! - <https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#support-for-resource-metrics>
+//! - KEDA `verifyCPUMemoryScalers` (apis/keda/v1alpha1/scaledobject_webhook.go)
+
+use super::workload::{autoscalers, containers, has_request, target};
+use crate::index::{Index, IndexedObject};
+use crate::kind::ObjectKind;
+use crate::rule::{Check, Findings, ObjectsContext, Rule};
+use scaleplan_diag::Severity;
+use serde_json::Value;
+
+pub(crate) const RULE: Rule = Rule {
+    id: "XOBJ003",
+    name: "target-missing-request",
+    severity: Severity::Error,
+    enabled: true,
+    summary: "a container of the target lacks the request a utilization metric or KEDA cpu/memory trigger needs",
+    check: Check::Objects(check),
+};
+
+/// A resource the autoscaler divides by the request, and in which container(s).
+struct Need {
+    resource: String,
+    /// `None`: every container.
+    container: Option<String>,
+    /// Where the autoscaler asks for it.
+    pointer: String,
+}
+
+fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
+    for a in autoscalers(ctx.index) {
+        let Some(t) = target(ctx.index, &a) else {
+            continue;
+        };
+        for need in needs(a.object) {
+            if limit_range_default(ctx.index, t, &need.resource) {
+                continue;
+            }
+            for (pointer, c) in containers(t) {
+                let name = c.get("name").and_then(Value::as_str).unwrap_or("?");
+                if need.container.as_deref().is_some_and(|n| n != name) {
+                    continue;
+                }
+                if has_request(c, &need.resource) {
+                    continue;
+                }
+                out.push(
+                    t.finding(
+                        &pointer,
+                        format!(
+                            "container {name:?} of {} has no {} request, but {} scales on {} utilization ({} in {})",
+                            t.display_name(),
+                            need.resource,
+                            a.describe(),
+                            need.resource,
+                            scaleplan_diag::yaml::field_path(&need.pointer),
+                            a.object.file_name
+                        ),
+                    )
+                    .help(format!(
+                        "add resources.requests.{} to container {name:?} (utilization is usage / request, summed over every container)",
+                        need.resource
+                    )),
+                );
+            }
+        }
+    }
+}
+
+fn needs(autoscaler: &IndexedObject) -> Vec<Need> {
+    let mut out = Vec::new();
+    match autoscaler.kind() {
+        ObjectKind::HorizontalPodAutoscaler => {
+            if autoscaler.object.version() == "v1" {
+                // autoscaling/v1 always scales on CPU utilization (80% when unset).
+                out.push(Need {
+                    resource: "cpu".into(),
+                    container: None,
+                    pointer: "/spec/targetCPUUtilizationPercentage".into(),
+                });
+            }
+            let metrics = autoscaler.get("/spec/metrics").and_then(Value::as_array);
+            if autoscaler.object.version() != "v1" && metrics.is_none_or(|m| m.is_empty()) {
+                out.push(Need {
+                    resource: "cpu".into(),
+                    container: None,
+                    pointer: "/spec/metrics".into(),
+                });
+            }
+            for (i, m) in metrics.into_iter().flatten().enumerate() {
+                for (block, per_container) in [("resource", false), ("containerResource", true)] {
+                    let Some(src) = m.get(block) else { continue };
+                    // v2beta1 spells the target targetAverageUtilization.
+                    let utilization = src.pointer("/target/averageUtilization").is_some()
+                        || src.pointer("/target/type").and_then(Value::as_str)
+                            == Some("Utilization")
+                        || src.get("targetAverageUtilization").is_some();
+                    let Some(resource) = src.get("name").and_then(Value::as_str) else {
+                        continue;
+                    };
+                    if utilization {
+                        out.push(Need {
+                            resource: resource.into(),
+                            container: per_container
+                                .then(|| {
+                                    src.get("container")
+                                        .and_then(Value::as_str)
+                                        .map(str::to_owned)
+                                })
+                                .flatten(),
+                            pointer: format!("/spec/metrics/{i}/{block}"),
+                        });
+                    }
+                }
+            }
+        }
+        ObjectKind::ScaledObject => {
+            let triggers = autoscaler.get("/spec/triggers").and_then(Value::as_array);
+            for (i, t) in triggers.into_iter().flatten().enumerate() {
+                let Some(kind @ ("cpu" | "memory")) = t.get("type").and_then(Value::as_str) else {
+                    continue;
+                };
+                // KEDA's webhook checks the request whatever the metric type.
+                out.push(Need {
+                    resource: kind.into(),
+                    container: t
+                        .pointer("/metadata/containerName")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned),
+                    pointer: format!("/spec/triggers/{i}"),
+                });
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// Whether a LimitRange of the workload's namespace gives containers a
+/// default request or limit for `resource`.
+fn limit_range_default(index: &Index, workload: &IndexedObject, resource: &str) -> bool {
+    index.objects().iter().any(|o| {
+        o.object.kind_name.as_deref() == Some("LimitRange")
+            && o.same_namespace(workload.namespace.as_deref())
+            && o.get("/spec/limits")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .any(|l| {
+                    l.get("type").and_then(Value::as_str) == Some("Container")
+                        && ["defaultRequest", "default"]
+                            .iter()
+                            .any(|d| l.get(d).and_then(|d| d.get(resource)).is_some())
+                })
+    })
+}

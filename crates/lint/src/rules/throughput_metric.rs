@@ -1,0 +1,104 @@
+//! ## What it does
+//! Checks for HPA metrics that measure the work the scaled pods complete
+//! (succeeded, processed, completed, handled, consumed per second), by the
+//! metric's name or by the series of the prometheus-adapter rule that
+//! serves it.
+//!
+//! ## Why is this bad?
+//! Throughput is an *output* of the replica count, not a demand signal. More
+//! workers complete more tasks per second, which asks for more workers; when
+//! the workers stall (a slow dependency), throughput falls and the HPA
+//! scales *down* exactly when the backlog grows. Scale workers on what is
+//! waiting (queue length, lag) and servers on what arrives (requests per
+//! second at the load balancer).
+//!
+//! ## Example
+//! ```yaml
+//! - type: Object
+//!   object:
+//!     metric: {name: celery_tasks_per_second}   # rate(celery_task_succeeded_total)
+//!     target: {type: AverageValue, averageValue: "10"}
+//! ```
+//!
+//! Use instead:
+//! ```yaml
+//! - type: External
+//!   external:
+//!     metric: {name: celery_queue_length, selector: {matchLabels: {queue_name: celery}}}
+//!     target: {type: AverageValue, averageValue: "30"}
+//! ```
+//!
+//! ## References
+//! - metrics-pipeline.md §4 bug 19
+
+use super::adapter_rules::{all_rules, serves, source_series};
+use super::hpa_shape::{HpaV2, metric_name};
+use super::workload::describe;
+use crate::kind::ObjectKind;
+use crate::rule::{Check, Findings, ObjectsContext, Rule};
+use scaleplan_diag::Severity;
+
+pub(crate) const RULE: Rule = Rule {
+    id: "HPA009",
+    name: "throughput-metric",
+    severity: Severity::Warning,
+    enabled: true,
+    summary: "an HPA scales on the throughput of the pods it scales (succeeded/processed per second)",
+    check: Check::Objects(check),
+};
+
+const OUTPUT_WORDS: [&str; 7] = [
+    "succeeded",
+    "processed",
+    "completed",
+    "handled",
+    "consumed",
+    "finished",
+    "done",
+];
+
+fn is_output(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| OUTPUT_WORDS.contains(&w))
+}
+
+fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
+    let rules = all_rules(ctx.index);
+    for hpa in ctx.index.of_kind(ObjectKind::HorizontalPodAutoscaler) {
+        let view = HpaV2::from_document(&hpa.json);
+        for (i, m) in view.metrics().iter().enumerate() {
+            let Some((block, name)) = metric_name(m) else {
+                continue;
+            };
+            let via = if is_output(name) {
+                None
+            } else {
+                let series = rules
+                    .iter()
+                    .filter(|(_, r)| {
+                        serves(r, name) == Some(true)
+                            || r.rule.pointer("/name/as").and_then(|a| a.as_str()) == Some(name)
+                    })
+                    .flat_map(|(_, r)| source_series(r))
+                    .find(|s| is_output(s));
+                match series {
+                    Some(s) => Some(s),
+                    None => continue,
+                }
+            };
+            let pointer = view.source_pointer(&format!("/spec/metrics/{i}/{block}/metric/name"));
+            let source = via
+                .map(|s| format!(" (the adapter computes it from {s})"))
+                .unwrap_or_default();
+            out.push(
+                hpa.value_finding(
+                    &pointer,
+                    format!("{} scales on {name}{source}, the work its own pods complete: more pods raise it, and a stall lowers it while the backlog grows", describe(hpa)),
+                )
+                .help("scale on demand instead: the backlog (queue length, consumer lag) for workers, the arrival rate for servers"),
+            );
+        }
+    }
+}

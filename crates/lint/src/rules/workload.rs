@@ -1,0 +1,177 @@
+//! What the rules need to know about scale targets and their pods: how an
+//! autoscaler names its target, which pods a selector picks, and which
+//! containers a pod template runs. Shared by the cross-object rules.
+
+use crate::index::{Index, IndexedObject};
+use crate::kind::ObjectKind;
+use serde_json::Value;
+
+/// An autoscaler of any kind, as the cross-object rules compare them.
+pub(crate) struct Autoscaler<'a> {
+    pub object: &'a IndexedObject,
+    /// JSON pointer of the reference to the workload (`/spec/scaleTargetRef`).
+    pub target_pointer: &'static str,
+    /// Kind of the workload (KEDA defaults to `Deployment`).
+    pub target_kind: String,
+    pub target_name: String,
+    /// The smallest number of running pods the autoscaler leaves.
+    pub min_pods: i64,
+}
+
+impl Autoscaler<'_> {
+    /// `HorizontalPodAutoscaler shop/worker`, for messages.
+    pub fn describe(&self) -> String {
+        describe(self.object)
+    }
+}
+
+/// `Kind namespace/name` (namespace omitted when the manifest leaves it open).
+pub(crate) fn describe(o: &IndexedObject) -> String {
+    let kind = o.object.kind_name.as_deref().unwrap_or("object");
+    let name = o.name.as_deref().unwrap_or("?");
+    match &o.namespace {
+        Some(ns) => format!("{kind} {ns}/{name}"),
+        None => format!("{kind} {name}"),
+    }
+}
+
+/// Every HPA and KEDA ScaledObject of the input, with its target.
+pub(crate) fn autoscalers(index: &Index) -> Vec<Autoscaler<'_>> {
+    let mut out = Vec::new();
+    for o in index.of_kind(ObjectKind::HorizontalPodAutoscaler) {
+        let r = o.get("/spec/scaleTargetRef");
+        let (Some(kind), Some(name)) = (
+            r.and_then(|r| r.get("kind")).and_then(Value::as_str),
+            r.and_then(|r| r.get("name")).and_then(Value::as_str),
+        ) else {
+            continue;
+        };
+        let min = o
+            .get("/spec/minReplicas")
+            .and_then(Value::as_i64)
+            .unwrap_or(1);
+        out.push(Autoscaler {
+            object: o,
+            target_pointer: "/spec/scaleTargetRef",
+            target_kind: kind.to_owned(),
+            target_name: name.to_owned(),
+            min_pods: min,
+        });
+    }
+    for o in index.of_kind(ObjectKind::ScaledObject) {
+        let r = o.get("/spec/scaleTargetRef");
+        // keda.k8s.io (KEDA 1) named the Deployment in `deploymentName`.
+        let name = r
+            .and_then(|r| r.get("name").or_else(|| r.get("deploymentName")))
+            .and_then(Value::as_str);
+        let Some(name) = name else { continue };
+        let kind = r
+            .and_then(|r| r.get("kind"))
+            .and_then(Value::as_str)
+            .unwrap_or("Deployment");
+        let min = o
+            .get("/spec/minReplicaCount")
+            .and_then(Value::as_i64)
+            .unwrap_or(0);
+        out.push(Autoscaler {
+            object: o,
+            target_pointer: "/spec/scaleTargetRef",
+            target_kind: kind.to_owned(),
+            target_name: name.to_owned(),
+            // At 0 there are no pods to protect; the smallest running size is 1.
+            min_pods: min.max(1),
+        });
+    }
+    out
+}
+
+/// The workload an autoscaler targets, when it is in the input.
+pub(crate) fn target<'a>(index: &'a Index, a: &Autoscaler<'_>) -> Option<&'a IndexedObject> {
+    index.objects().iter().find(|o| {
+        o.object.kind_name.as_deref() == Some(a.target_kind.as_str())
+            && o.name.as_deref() == Some(a.target_name.as_str())
+            && o.same_namespace(a.object.namespace.as_deref())
+            && o.get("/spec/template").is_some()
+    })
+}
+
+/// The containers of a workload's pod template, with their JSON pointers.
+pub(crate) fn containers(workload: &IndexedObject) -> Vec<(String, &Value)> {
+    match workload.get("/spec/template/spec/containers") {
+        Some(Value::Array(cs)) => cs
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (format!("/spec/template/spec/containers/{i}"), c))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The labels of a workload's pods.
+pub(crate) fn pod_labels(workload: &IndexedObject) -> Option<&serde_json::Map<String, Value>> {
+    workload
+        .get("/spec/template/metadata/labels")
+        .and_then(Value::as_object)
+}
+
+/// Whether a label selector (`matchLabels` + `matchExpressions`) selects
+/// pods with `labels`. An empty selector selects nothing here: a PDB or
+/// ServiceMonitor without one is another rule's business.
+pub(crate) fn selects(selector: &Value, labels: &serde_json::Map<String, Value>) -> bool {
+    let match_labels = selector.get("matchLabels").and_then(Value::as_object);
+    let exprs = selector.get("matchExpressions").and_then(Value::as_array);
+    if match_labels.is_none_or(|m| m.is_empty()) && exprs.is_none_or(|e| e.is_empty()) {
+        return false;
+    }
+    let labels_ok = match_labels
+        .into_iter()
+        .flatten()
+        .all(|(k, v)| labels.get(k) == Some(v));
+    let exprs_ok = exprs.into_iter().flatten().all(|e| {
+        let key = e.get("key").and_then(Value::as_str).unwrap_or("");
+        let values: Vec<&str> = e
+            .get("values")
+            .and_then(Value::as_array)
+            .map(|v| v.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let have = labels.get(key).and_then(Value::as_str);
+        match e.get("operator").and_then(Value::as_str) {
+            Some("In") => have.is_some_and(|h| values.contains(&h)),
+            Some("NotIn") => have.is_none_or(|h| !values.contains(&h)),
+            Some("Exists") => have.is_some(),
+            Some("DoesNotExist") => have.is_none(),
+            _ => false,
+        }
+    });
+    labels_ok && exprs_ok
+}
+
+/// Whether a Service-style selector (a plain map) selects pods with `labels`.
+pub(crate) fn map_selects(selector: &Value, labels: &serde_json::Map<String, Value>) -> bool {
+    match selector.as_object() {
+        Some(m) if !m.is_empty() => m.iter().all(|(k, v)| labels.get(k) == Some(v)),
+        _ => false,
+    }
+}
+
+/// Whether a container sets a request for `resource`, or a limit (which the
+/// API server copies into a missing request).
+pub(crate) fn has_request(container: &Value, resource: &str) -> bool {
+    let set = |section: &str| {
+        container
+            .get("resources")
+            .and_then(|r| r.get(section))
+            .and_then(|r| r.get(resource))
+            .is_some_and(|q| !is_zero_quantity(q))
+    };
+    set("requests") || set("limits")
+}
+
+fn is_zero_quantity(q: &Value) -> bool {
+    match q {
+        Value::Number(n) => n.as_f64() == Some(0.0),
+        Value::String(s) => s.trim().trim_end_matches(|c: char| c.is_ascii_alphabetic()) == "0",
+        Value::Null => true,
+        _ => false,
+    }
+}
