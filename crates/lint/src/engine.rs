@@ -96,10 +96,14 @@ pub struct FileSummary {
     pub file: String,
     /// Documents read (empty documents are not counted).
     pub documents: usize,
-    /// The file was refused as a template (its documents were not linted).
+    /// The file holds template expressions (reported once). When it does not
+    /// parse, none of its documents were linted and `documents` is 0.
     pub template: bool,
     /// Syntax errors met (each loses at most one document).
     pub syntax_errors: usize,
+    /// What each document was, in order: `Kind(apiVersion)` for objects,
+    /// the shape's name otherwise (`AdapterValues`, `NotAnObject`).
+    pub kinds: Vec<String>,
 }
 
 /// The outcome of a lint run.
@@ -223,6 +227,7 @@ fn read_input(file: usize, input: &Input, options: &LintOptions) -> FileOutcome 
             documents: 0,
             template: false,
             syntax_errors: 0,
+            kinds: Vec::new(),
         },
         suppressed: 0,
         kinds: Vec::new(),
@@ -234,15 +239,23 @@ fn read_input(file: usize, input: &Input, options: &LintOptions) -> FileOutcome 
             return outcome;
         }
     };
-    if let Some(mark) = template::find(&src.text, true) {
-        report_template(&mut outcome, &src, &mark, options);
-        return outcome;
-    }
+    // Templates that still parse: linted, except on their template lines.
+    let template_lines: Vec<usize> = template::find_all(&src.text, true)
+        .iter()
+        .map(|m| m.line)
+        .collect();
     let rules = &options.rules;
     let problems = read_documents(&src.text, &mut |doc| {
         outcome.summary.documents += 1;
         let object = classify(doc.root);
         outcome.kinds.push(object.kind);
+        outcome
+            .summary
+            .kinds
+            .push(match (&object.kind_name, &object.api_version) {
+                (Some(k), Some(v)) => format!("{k}({v})"),
+                _ => format!("{:?}", object.kind),
+            });
         let suppression = Suppression::of_document(doc.root);
         let mut found = Vec::new();
         for p in &doc.problems {
@@ -263,6 +276,13 @@ fn read_input(file: usize, input: &Input, options: &LintOptions) -> FileOutcome 
             }
         }
         for d in found {
+            let on_template = d
+                .location
+                .as_ref()
+                .is_some_and(|l| template_lines.contains(&l.line));
+            if on_template {
+                continue;
+            }
             if suppression.as_ref().is_some_and(|s| s.covers(&d.rule)) {
                 outcome.suppressed += 1;
             } else {
@@ -288,14 +308,24 @@ fn read_input(file: usize, input: &Input, options: &LintOptions) -> FileOutcome 
     if !problems.is_empty()
         && let Some(mark) = template::find(&src.text, false)
     {
-        // A template that does not parse: one finding, not a cascade.
+        // A template that does not parse: one finding, not a cascade, and
+        // its documents count as the template's, not as linted.
         outcome.diagnostics.clear();
         outcome.objects.clear();
+        outcome.kinds.clear();
+        outcome.summary.kinds.clear();
+        outcome.summary.documents = 0;
         report_template(&mut outcome, &src, &mark, options);
         return outcome;
     }
+    if let Some(mark) = template::find(&src.text, true) {
+        report_template(&mut outcome, &src, &mark, options);
+    }
     for p in &problems {
         push_engine(&mut outcome.diagnostics, rules, problem_diagnostic(&src, p));
+    }
+    for d in &mut outcome.diagnostics {
+        clamp_location(&src, d);
     }
     outcome
 }
@@ -317,6 +347,30 @@ fn report_template(
     .at(src.location(mark.line, mark.column, mark.line, mark.end_column))
     .help("lint what reaches the cluster: `helm template RELEASE CHART | scaleplan lint -`, or `envsubst < FILE | scaleplan lint -`");
     push_engine(&mut outcome.diagnostics, &options.rules, d);
+}
+
+/// Keeps a location inside its file. The YAML parser also breaks lines at
+/// a lone `\r` (old Mac line ends), which `SourceFile` does not, so a
+/// parser position can fall past the last line; point at the end instead.
+fn clamp_location(src: &SourceFile, d: &mut Diagnostic) {
+    let Some(loc) = d.location.as_mut() else {
+        return;
+    };
+    let last = src.line_count().max(1);
+    let width = |l: usize| src.line(l).map_or(0, |t| t.chars().count()) + 1;
+    if loc.line > last || loc.line == 0 {
+        loc.line = last;
+        loc.column = width(last);
+    }
+    loc.column = loc.column.clamp(1, width(loc.line));
+    if loc.end_line < loc.line || loc.end_line > last {
+        loc.end_line = loc.line;
+        loc.end_column = loc.column;
+    }
+    loc.end_column = loc.end_column.clamp(1, width(loc.end_line));
+    if loc.end_line == loc.line && loc.end_column < loc.column {
+        loc.end_column = loc.column;
+    }
 }
 
 /// Keeps an engine diagnostic if its rule is on, at its effective severity.
@@ -424,6 +478,10 @@ fn locate_in_file(input: &Input, index: &Index, findings: Vec<Finding>, out: &mu
         out.extend(by_doc.into_values().flatten().map(|f| f.diag));
         return;
     };
+    let template_lines: Vec<usize> = template::find_all(&src.text, true)
+        .iter()
+        .map(|m| m.line)
+        .collect();
     read_documents(&src.text, &mut |doc| {
         for mut f in by_doc.remove(&doc.index).unwrap_or_default() {
             if let Some(a) = &f.anchor {
@@ -432,7 +490,11 @@ fn locate_in_file(input: &Input, index: &Index, findings: Vec<Finding>, out: &mu
                 } else {
                     pointer_location(&src, doc.root, &a.pointer)
                 };
+                if template_lines.contains(&loc.line) {
+                    continue; // a template value: not the real one
+                }
                 f.diag.location = Some(loc);
+                clamp_location(&src, &mut f.diag);
                 if f.diag.field.is_none() && a.pointer.len() > 1 {
                     f.diag.field = Some(field_path(&a.pointer));
                 }

@@ -143,15 +143,17 @@ fn is_mapping(node: &MarkedYaml<'_>) -> bool {
 
 /// Helm values of the prometheus-adapter chart: `rules` is a mapping with
 /// some of `default`/`custom`/`external`/`resource`, or `prometheus.url` is
-/// set next to `rules`.
+/// set (the chart's way to name its Prometheus; other charts nest it deeper).
 fn is_adapter_values(root: &MarkedYaml<'_>) -> bool {
-    let Some((_, rules)) = get(root, "rules") else {
-        return false;
-    };
-    is_mapping(rules)
-        && ["custom", "external", "resource", "default"]
-            .iter()
-            .any(|k| get(rules, k).is_some())
+    let rules = get(root, "rules").is_some_and(|(_, rules)| {
+        is_mapping(rules)
+            && ["custom", "external", "resource", "default"]
+                .iter()
+                .any(|k| get(rules, k).is_some())
+    });
+    let prometheus_url =
+        get(root, "prometheus").is_some_and(|(_, p)| is_mapping(p) && get(p, "url").is_some());
+    rules || prometheus_url
 }
 
 /// The adapter's own config: `rules`, `externalRules` or `resourceRules`,

@@ -10,6 +10,7 @@ pub mod checks;
 pub mod cli;
 pub mod config;
 pub mod engine;
+pub mod fuzzing;
 pub mod index;
 pub mod input;
 pub mod kind;

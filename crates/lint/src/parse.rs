@@ -200,8 +200,12 @@ impl<'cb, 'i> DocumentReader<'cb, 'i> {
             docs.push(MarkedYaml::from_bare_yaml(saphyr::Yaml::BadValue));
         }
         for root in docs {
-            if root.is_badvalue() && problems.is_empty() {
-                continue; // an empty document: nothing to lint, nothing to count
+            let empty = root.is_badvalue()
+                || matches!(root.data, saphyr::YamlData::Value(saphyr::Scalar::Null));
+            if empty && problems.is_empty() {
+                // An empty document (`---` then nothing, or `null`):
+                // kubectl skips it, so do we; nothing to lint or count.
+                continue;
             }
             (self.on_document)(ParsedDocument {
                 index,

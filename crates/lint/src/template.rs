@@ -1,9 +1,12 @@
 //! Telling a template from YAML.
 //!
 //! Helm charts and envsubst-style manifests are not YAML until rendered.
-//! Some of them still parse (`replicas: "{{ .Values.replicas }}"`), most do
-//! not (`{{- if .Values.hpa.enabled }}`). Either way the file is reported
-//! once, at its first template expression, and not linted further.
+//! Most do not parse (`{{- if .Values.hpa.enabled }}`): the file is reported
+//! once, at its first template expression, and not linted further. Some
+//! still parse, with templates only inside values
+//! (`bootstrapServers: "{{ .KAFKA_BROKERS }}"`): the file is reported once
+//! too, and the rest of it is linted, leaving out findings on the lines that
+//! hold template expressions (their values are not the real ones).
 //!
 //! Rendered manifests legitimately contain `{{ $labels.pod }}` (Prometheus
 //! alert templates) and `${HOME}` (shell scripts in ConfigMaps), so a file
@@ -30,8 +33,14 @@ const HELM_WORDS: &[&str] = &[
 /// Finds the first template expression. `parses` says whether the file is
 /// well-formed YAML (then only unmistakable template syntax counts).
 pub fn find(text: &str, parses: bool) -> Option<TemplateMark> {
+    find_all(text, parses).into_iter().next()
+}
+
+/// The first template expression of every line that has one.
+pub fn find_all(text: &str, parses: bool) -> Vec<TemplateMark> {
+    let mut marks = Vec::new();
     if !text.contains("{{") && !text.contains("${") {
-        return None;
+        return marks;
     }
     for (n, line) in text.lines().enumerate() {
         if line.trim_start().starts_with('#') {
@@ -51,7 +60,7 @@ pub fn find(text: &str, parses: bool) -> Option<TemplateMark> {
         }
         if let Some(&(start, end)) = candidates.iter().min() {
             let column = line[..start].chars().count() + 1;
-            return Some(TemplateMark {
+            marks.push(TemplateMark {
                 line: n + 1,
                 column,
                 end_column: column + line[start..end].chars().count(),
@@ -59,7 +68,7 @@ pub fn find(text: &str, parses: bool) -> Option<TemplateMark> {
             });
         }
     }
-    None
+    marks
 }
 
 fn is_helm_action(after: &str) -> bool {

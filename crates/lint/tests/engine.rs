@@ -123,7 +123,7 @@ fn config_regrades_disables_and_excludes() {
     let config = Config::load(&dir.join(".scaleplan.yaml")).unwrap();
     assert_eq!(config.fail_on, Some(Severity::Warning));
     assert_eq!(config.kubernetes_version.unwrap().to_string(), "1.30");
-    let (inputs, errors) = scaleplan_lint::input::collect(&[dir.clone()], &config);
+    let (inputs, errors) = scaleplan_lint::input::collect(std::slice::from_ref(&dir), &config);
     assert!(errors.is_empty());
     let names: Vec<_> = inputs.iter().map(|i| i.name()).collect();
     assert_eq!(names.len(), 1, "vendor/ is excluded: {names:?}");
