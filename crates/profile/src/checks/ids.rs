@@ -26,7 +26,6 @@ checks! {
     WRONG_TYPE = "P0102", "wrong-type", "A field has the wrong type (a string where a number belongs, ...).";
     MISSING_FIELD = "P0103", "missing-field", "A required field is missing or a required list is empty.";
     INVALID_VALUE = "P0104", "invalid-value", "A field has a value outside its allowed set (apiVersion, kind, enums).";
-    DUPLICATE_KEY = "P0105", "duplicate-key", "A mapping has the same key twice; YAML keeps only one of them.";
     MIN_ABOVE_MAX = "P0201", "min-above-max", "minReplicas is greater than maxReplicas.";
     MIN_BELOW_ONE = "P0202", "min-below-one", "minReplicas is below 1 (0 needs a queue metric and queue.scaleToZero).";
     MAX_BELOW_ONE = "P0203", "max-below-one", "maxReplicas is below 1.";
@@ -43,6 +42,7 @@ checks! {
     POLICY_PERIOD = "P0403", "policy-period", "A scaling policy periodSeconds outside [1, 1800].";
     EMPTY_POLICIES = "P0404", "empty-policies", "An explicit empty policies list, which the API server rejects.";
     NEGATIVE_TOLERANCE = "P0405", "negative-tolerance", "A negative tolerance.";
+    HPA_API_REJECTS = "P0406", "hpa-api-rejects", "The generated HPA fails the API server's validation in a way no more specific check caught (a safety net; reaching it is a bug).";
     INVALID_NAME = "P0501", "invalid-name", "A name Kubernetes rejects (DNS-1123 label or subdomain rules).";
     INVALID_NAMESPACE = "P0502", "invalid-namespace", "A namespace Kubernetes rejects.";
     INVALID_LABEL = "P0503", "invalid-label", "A label or annotation key or value Kubernetes rejects.";

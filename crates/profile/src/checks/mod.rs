@@ -2,6 +2,7 @@
 //! on the JSON form against the strict schema, semantic checks on the typed
 //! profile and its resolution, cross-profile checks on everything loaded.
 
+mod api;
 mod behavior;
 mod duplicates;
 pub mod ids;
@@ -75,5 +76,9 @@ pub fn semantic(ctx: &Ctx<'_, '_>) -> Vec<Diagnostic> {
     k8s_names::check(ctx, &mut out);
     queue::check(ctx, &mut out);
     schedule::check(ctx, &mut out);
+    // Only when nothing specific was found: otherwise the same problem would be reported twice.
+    if out.is_empty() {
+        api::check(ctx, &mut out);
+    }
     out
 }

@@ -20,7 +20,7 @@ pub fn check(src: &SourceFile, doc: &MarkedYaml<'_>, json: &Value) -> Vec<Diagno
     }
     let mut out = Vec::new();
     for err in schema::validator().iter_errors(json) {
-        flatten(&err, &mut |e| out.push(to_diagnostic(src, doc, e)));
+        flatten(src, doc, &err, &mut out);
     }
     out.dedup_by(|a, b| a.location == b.location && a.message == b.message);
     out
@@ -57,11 +57,34 @@ fn not_a_profile(src: &SourceFile, doc: &MarkedYaml<'_>, json: &Value) -> Option
     }
 }
 
-/// `anyOf`/`oneOf` errors (from `Option<T>` fields) carry the errors of each
-/// branch; report those of the branch the value was meant for, the non-null one.
-fn flatten(err: &ValidationError<'_>, push: &mut dyn FnMut(&ValidationError<'_>)) {
+/// `anyOf`/`oneOf` errors (from `Option<T>` fields and documented enums)
+/// carry the errors of each branch. When every branch wants a constant, the
+/// value is simply not one of them; otherwise report the errors of the branch
+/// the value was meant for, the non-null one.
+fn flatten(
+    src: &SourceFile,
+    doc: &MarkedYaml<'_>,
+    err: &ValidationError<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
     match err.kind() {
         ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
+            let consts: Option<Vec<String>> = context
+                .iter()
+                .map(|errs| match errs.as_slice() {
+                    [e] if e.instance_path() == err.instance_path() => match e.kind() {
+                        ValidationErrorKind::Constant { expected_value } => {
+                            expected_value.as_str().map(str::to_string)
+                        }
+                        _ => None,
+                    },
+                    _ => None,
+                })
+                .collect();
+            if let Some(options) = consts {
+                out.push(enum_diagnostic(src, doc, err, &options));
+                return;
+            }
             let branch = context.iter().find(|errs| {
                 !errs.iter().any(|e| {
                     matches!(e.kind(), ValidationErrorKind::Type { kind: TypeKind::Single(t) } if t.to_string() == "null")
@@ -71,14 +94,39 @@ fn flatten(err: &ValidationError<'_>, push: &mut dyn FnMut(&ValidationError<'_>)
             match branch {
                 Some(errs) if !errs.is_empty() => {
                     for e in errs {
-                        flatten(e, push);
+                        flatten(src, doc, e, out);
                     }
                 }
-                _ => push(err),
+                _ => out.push(to_diagnostic(src, doc, err)),
             }
         }
-        _ => push(err),
+        _ => out.push(to_diagnostic(src, doc, err)),
     }
+}
+
+fn enum_diagnostic(
+    src: &SourceFile,
+    doc: &MarkedYaml<'_>,
+    e: &ValidationError<'_>,
+    opts: &[String],
+) -> Diagnostic {
+    let ptr = e.instance_path().as_str().to_string();
+    let field = yaml::field_path(&ptr);
+    let got = e
+        .instance()
+        .as_str()
+        .map_or(e.instance().to_string(), str::to_string);
+    let help = match did_you_mean(&got, opts) {
+        Some(s) => format!("did you mean `{s}`? (values are case-sensitive)"),
+        None => format!("use one of: {}", opts.join(", ")),
+    };
+    Diagnostic::error(
+        INVALID_VALUE,
+        format!("`{field}` is `{got}`: expected one of {}", opts.join(", ")),
+    )
+    .at(yaml::value_location(src, doc, &ptr))
+    .field(field)
+    .help(help)
 }
 
 fn type_name(v: &Value) -> &'static str {
@@ -175,21 +223,7 @@ fn to_diagnostic(src: &SourceFile, doc: &MarkedYaml<'_>, e: &ValidationError<'_>
                         .collect()
                 })
                 .unwrap_or_default();
-            let got = e
-                .instance()
-                .as_str()
-                .map_or(e.instance().to_string(), str::to_string);
-            let help = match did_you_mean(&got, &opts) {
-                Some(s) => format!("did you mean `{s}`? (values are case-sensitive)"),
-                None => format!("use one of: {}", opts.join(", ")),
-            };
-            Diagnostic::error(
-                INVALID_VALUE,
-                format!("{shown} is `{got}`: expected one of {}", opts.join(", ")),
-            )
-            .at(yaml::value_location(src, doc, &ptr))
-            .field(field)
-            .help(help)
+            enum_diagnostic(src, doc, e, &opts)
         }
         ValidationErrorKind::Constant { expected_value } => {
             let want = expected_value

@@ -20,7 +20,7 @@ pub fn quantity(
         Ok(v) => Some(v),
         Err(why) => {
             out.push(
-                ctx.value_error(MALFORMED_QUANTITY, ptr, format!("malformed quantity: {why}: expected e.g. `500m`, `2`, `128Mi`"))
+                ctx.value_error(MALFORMED_QUANTITY, ptr, format!("malformed quantity `{q}`: {why}: expected e.g. `500m`, `2`, `128Mi`"))
                     .help("a quantity is a number with an optional suffix and no spaces: m, k, M, G, Ki, Mi, Gi, ..."),
             );
             None

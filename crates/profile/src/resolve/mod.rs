@@ -6,9 +6,11 @@
 //! without errors (a missing bound falls back to 1, an unparsable integer
 //! saturates).
 
+mod hpa;
 pub mod queue;
 mod types;
 
+pub use hpa::{feature_gates, hpa_spec, queue_selector};
 pub use types::*;
 
 use crate::model::{Behavior, ResourceTarget, ScalingProfile, ScalingRules, Targets};
