@@ -5,6 +5,7 @@ HPA would read. Every link is a named check in the report."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
 import urllib.error
@@ -39,6 +40,7 @@ class Env:
     stack: str = ""  # the profile's Prometheus stack ("" = whatever is rendered)
     release: str = "prometheus"
     decoy_port: int = 0  # serves another namespace's queue lengths (decoy.py)
+    queue_counts: dict | None = None  # messages per profile queue
 
 
 @dataclass
@@ -92,6 +94,7 @@ def _run(env: Env, rendered_dir: Path, report: Report, run_dir: Path, started: l
                         job.problem or f"{job.how}: pod port {job.pod_port}{job.path}, labels "
                         f"namespace={job.labels.get('namespace')} service={job.labels.get('service')}"):
         return result
+    _relist_interval(pipeline, job, env.stack, report)
     decoy = _decoy(job)
     prom_port = ports_free_for_prometheus()
     config = prometheus_config([(job, ports[job.pod_port]), (decoy, env.decoy_port)])
@@ -122,8 +125,27 @@ def _run(env: Env, rendered_dir: Path, report: Report, run_dir: Path, started: l
                         health.startswith("up"), f"target {health}"):
         return result
 
+    if env.queue_counts:
+        _series_in_prometheus(env, prom, job, report)
     _adapter(env, pipeline, prom, report, result)
     return result
+
+
+def _series_in_prometheus(env: Env, prom: Prometheus, job, report: Report) -> None:
+    """What the exporter reported, as Prometheus stored it with the target labels."""
+    ns, svc = job.labels.get("namespace"), job.labels.get("service")
+    sel = f'namespace="{ns}"' + (f',service="{svc}"' if svc else "")
+    res = prom.query(f"celery_queue_length{{{sel}}}")
+    got = {}
+    if res.ok:
+        for r in res.data.get("result", []):
+            got[r["metric"].get("queue_name")] = int(float(r["value"][1]))
+    want = dict(env.queue_counts)
+    report.check("Prometheus has celery_queue_length per profile queue = messages on it, "
+                 "with the namespace/service target labels",
+                 all(got.get(q) == n for q, n in want.items()),
+                 f"celery_queue_length{{{sel}}} by queue_name: {got or res.error or 'no series'}, "
+                 f"messages: {want}")
 
 
 def ports_free_for_prometheus() -> int:
@@ -159,6 +181,32 @@ def _readiness(pipeline, ports: PortMap, report: Report) -> bool:
 
     return report.check("readiness probe passes", wait_until(ok, 8, 0.3),
                         f"GET {probe.get('path')} on pod port {pod_port}")
+
+
+def _seconds(duration: str) -> float:
+    """A Prometheus/Go duration ("15s", "1m", "1m30s") in seconds."""
+    units = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
+    parts = re.findall(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)", duration)
+    if not parts or "".join(n + u for n, u in parts) != duration:
+        raise ValueError(f"not a duration: {duration!r}")
+    return sum(float(n) * units[u] for n, u in parts)
+
+
+def _relist_interval(pipeline, job, stack: str, report: Report) -> None:
+    """The adapter forgets series not seen within a relist; a relist shorter
+    than the scrape interval makes the metric flicker (adapter PR #83)."""
+    values = pipeline.adapter_values or {}
+    relist = str(values.get("metricsRelistInterval", "1m"))
+    sm = pipeline.service_monitor if stack != "prometheus" else None
+    ep = ((sm or {}).get("spec", {}).get("endpoints") or [{}])[0]
+    # Stack defaults: kube-prometheus-stack scrapes every 30s, the prometheus chart every 1m.
+    scrape = str(ep.get("interval") or ("30s" if sm is not None else "1m"))
+    try:
+        ok = _seconds(relist) >= _seconds(scrape)
+        detail = f"metricsRelistInterval {relist}, scrape interval {scrape}"
+    except ValueError as e:
+        ok, detail = False, str(e)
+    report.check("adapter relist interval is not shorter than the scrape interval", ok, detail)
 
 
 def _static_checks(pipeline, report: Report) -> None:

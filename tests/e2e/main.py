@@ -159,13 +159,14 @@ def run(args, report: Report, workdir: Path, procs: Processes) -> None:
         backlog = sum(counts[q] for q in queues)
         env.backlog = backlog
         env.stack, env.release = profile_prometheus(args.repo, d)
+        env.queue_counts = {q: counts[q] for q in queues}
         report.section(f"rendered chain: {d} (queues {queues} from {source}, N={backlog}, "
                        f"scraped by {env.stack} release {env.release})")
         baseline = Report()
         res = chain.run_chain(env, d, baseline, f"main-{d.name}")
         report.merge(baseline)
         simulate.check(args.scaleplan, d, res, backlog, report, workdir)
-        baselines.append((d, backlog, baseline, env.stack, env.release))
+        baselines.append((d, backlog, baseline, env.stack, env.release, env.queue_counts))
 
     tutorial.run(env, report, args.repo, sorted(counts))
     negative_self_checks(env, report, baselines, workdir)
@@ -174,10 +175,11 @@ def run(args, report: Report, workdir: Path, procs: Processes) -> None:
 def negative_self_checks(env, report: Report, baselines: list, workdir: Path) -> None:
     """Each broken copy must fail a check that its unbroken chain passed."""
     jobs = []
-    for rendered, backlog, baseline, stack, release in baselines:
+    for rendered, backlog, baseline, stack, release, queue_counts in baselines:
         if baseline.failed:
             continue
-        run_env = replace(env, backlog=backlog, stack=stack, release=release)
+        run_env = replace(env, backlog=backlog, stack=stack, release=release,
+                          queue_counts=queue_counts)
         for i, m in enumerate(mutations.MUTATIONS):
             copy = workdir / f"broken-{rendered.name}-{i:02d}" / rendered.name
             what = mutations.broken_copy(rendered, copy, m)
@@ -194,7 +196,7 @@ def negative_self_checks(env, report: Report, baselines: list, workdir: Path) ->
     with ThreadPoolExecutor(max_workers=5) as pool:
         outcomes = list(pool.map(attempt, jobs))
 
-    for rendered, _, baseline, _, _ in baselines:
+    for rendered, _, baseline, *_ in baselines:
         report.section(f"negative self-checks: one broken link at a time in a copy of {rendered}")
         if baseline.failed:
             report.check("negative self-checks can run", False,
