@@ -152,6 +152,37 @@ def exporter_port(files):
     return f"exporter containerPort {old} -> 9540 (and what routes to it); the exporter's own port is unchanged"
 
 
+def service_target_port(files):
+    for svc in _objs(files, "Service"):
+        ann = svc["metadata"].get("annotations") or {}
+        if "prometheus.io/port" in ann:
+            ann["prometheus.io/port"] = "9540"
+            return "Service annotation prometheus.io/port -> 9540"
+        for sp in svc["spec"].get("ports") or []:
+            old = sp.get("targetPort")
+            sp["targetPort"] = 9540
+            return f"Service targetPort {old} -> 9540"
+    return None
+
+
+def exporter_listen_port(files):
+    c = _exporter_container(files)
+    for e in (c or {}).get("env") or []:
+        if e.get("name") == "CE_PORT":
+            old = e.get("value")
+            e["value"] = "9540"
+            return f"env CE_PORT {old} -> 9540 (containerPort unchanged)"
+    args = (c or {}).get("args") or []
+    for i, a in enumerate(args):
+        if a == "--port" and i + 1 < len(args):
+            old, args[i + 1] = args[i + 1], "9540"
+            return f"arg --port {old} -> 9540 (containerPort unchanged)"
+    if c is not None:
+        c.setdefault("env", []).append({"name": "CE_PORT", "value": "9540"})
+        return "added env CE_PORT=9540 (containerPort unchanged)"
+    return None
+
+
 def broker_env_name(files):
     c = _exporter_container(files)
     for e in (c or {}).get("env") or []:
@@ -260,7 +291,11 @@ MUTATIONS = [
     Mutation("label", "HPA selector names a queue the workload does not use", hpa_selector_value),
     Mutation("label", "adapter maps the namespace to a label Prometheus does not add", rule_namespace_label),
     Mutation("label", "HPA in another namespace than the exporter's series", hpa_namespace),
-    Mutation("port", "Service routes to a port the exporter does not listen on", exporter_port),
+    Mutation("port", "container port is not where the exporter listens", exporter_port),
+    Mutation("port", "Service/annotation routes to a port the exporter does not listen on",
+             service_target_port),
+    Mutation("port", "exporter told to listen on another port than the container port",
+             exporter_listen_port),
     Mutation("scrape", "scrape route names no Service port", scrape_route),
     Mutation("scrape", "Service selects no pod", service_selector),
     Mutation("scrape", "ServiceMonitor not selected by the stack's Prometheus", service_monitor_release),
