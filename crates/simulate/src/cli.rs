@@ -1,11 +1,360 @@
 //! Command-line arguments and entry point of `simulate`.
-use scaleplan_diag::Exit;
 
-/// Replay a load trace through the HPA algorithm.
+use crate::engine::{self, SimConfig};
+use crate::feed::{self, MetricFeed};
+use crate::input::{self, LoadedHpa, PreparedHpa};
+use crate::report::{Labeled, Setting};
+use crate::trace::{self, Trace};
+use crate::{chart, csv, table};
+use scaleplan_diag::render::{Color, Sources};
+use scaleplan_diag::{Diagnostic, Exit, SourceFile};
+use scaleplan_hpa::controller::ControllerConfig;
+use scaleplan_hpa::model::MetricSourceType;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+const TRACE_HELP: &str = "\
+Trace format (CSV): a header `time,<column>,...`, then one row per instant.
+`time` is in seconds; a row's values hold until the next row; `#` lines are comments.
+Columns are named after the HPA's metrics, and mean:
+  Resource cpu/memory, Utilization   total demand in percent of ONE pod's request,
+                                     shared by the ready pods (350 = 3.5 pods' worth)
+  Resource, AverageValue             total usage across pods (cores, bytes), shared
+  ContainerResource (<ctr>/<res>)    as Resource, for that container
+  Pods metric                        the total across pods (e.g. requests/s), shared
+  Object / External metric           the value itself (e.g. the queue length)
+Closed loop (--service-rate): an `arrivals` column (tasks/s) drives a queue whose
+backlog feeds the queue metric; ready pods serve --service-rate tasks/s each.";
+
+/// Replay a load trace through the Kubernetes HPA algorithm.
+///
+/// Every number comes from the controller's own arithmetic (scaleplan-hpa):
+/// per-metric proposals, tolerance, stabilization windows, behavior policies,
+/// min/max. The simulator supplies what the controller would observe: the
+/// pods (starting pods are Pending, then Ready after --pod-startup) and the
+/// metric values (the trace, --metric-lag seconds old).
 #[derive(clap::Args, Debug)]
-pub struct SimulateArgs {}
+#[command(after_help = TRACE_HELP)]
+pub struct SimulateArgs {
+    /// An autoscaling/v2 HPA manifest (other kinds in the file are skipped) or a scaleplan profile.
+    pub input: PathBuf,
+    /// The load trace (CSV; see below for what the columns mean).
+    #[arg(long, value_name = "CSV")]
+    pub trace: PathBuf,
+    /// Which HPA of the input to simulate, when it holds several.
+    #[arg(long, value_name = "NAME")]
+    pub hpa: Option<String>,
+    /// A second configuration to run on the same trace, shown side by side.
+    #[arg(long, value_name = "FILE")]
+    pub compare: Option<PathBuf>,
+    /// Which HPA of --compare to simulate, when it holds several.
+    #[arg(long, value_name = "NAME")]
+    pub compare_hpa: Option<String>,
+    /// Seconds between controller syncs (--horizontal-pod-autoscaler-sync-period).
+    #[arg(long, default_value_t = 15, value_name = "SECONDS", value_parser = clap::value_parser!(u32).range(1..=3600))]
+    pub sync_period: u32,
+    /// Age of the metric values the controller reads: scrape interval plus the adapter's query window.
+    #[arg(long, default_value_t = 0.0, value_name = "SECONDS")]
+    pub metric_lag: f64,
+    /// Seconds from a new pod's creation to Ready (scheduling, image pull, start, readiness probe).
+    #[arg(long, default_value_t = 30.0, value_name = "SECONDS")]
+    pub pod_startup: f64,
+    /// Replicas when the trace starts (default: minReplicas).
+    #[arg(long, value_name = "N")]
+    pub initial_replicas: Option<i32>,
+    /// Closed loop: tasks per second one ready pod serves. The trace then needs an `arrivals` column.
+    #[arg(long, value_name = "TASKS_PER_S")]
+    pub service_rate: Option<f64>,
+    /// Closed loop: the Object/External metric that reports the backlog (default: the HPA's only one).
+    #[arg(long, value_name = "NAME")]
+    pub queue_metric: Option<String>,
+    /// The controller's global tolerance (--horizontal-pod-autoscaler-tolerance).
+    #[arg(long, default_value_t = 0.1)]
+    pub tolerance: f64,
+    /// The controller's default scale-down window (--horizontal-pod-autoscaler-downscale-stabilization).
+    #[arg(long, default_value_t = 300, value_name = "SECONDS")]
+    pub downscale_stabilization: i64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Also draw load, backlog and replicas over time as an SVG file.
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<PathBuf>,
+}
 
-pub fn simulate(_args: &SimulateArgs) -> Exit {
-    eprintln!("scaleplan simulate: not built yet");
-    Exit::Usage
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+}
+
+/// Rule ID of invalid option values.
+pub const BAD_OPTION: &str = "S0401";
+
+/// Everything that went wrong, with the files the diagnostics point into.
+pub struct Failure {
+    pub diagnostics: Vec<Diagnostic>,
+    pub sources: Sources,
+    pub exit: Exit,
+}
+
+impl Failure {
+    /// The diagnostics as people read them, in canonical order.
+    pub fn render(&self, color: Color) -> String {
+        let mut diags = self.diagnostics.clone();
+        scaleplan_diag::sort(&mut diags);
+        scaleplan_diag::render::human(&diags, &self.sources, color)
+    }
+
+    fn invalid(diagnostics: Vec<Diagnostic>, sources: Vec<&SourceFile>) -> Self {
+        let mut s = Sources::default();
+        for src in sources {
+            s.insert(src.clone());
+        }
+        Failure {
+            diagnostics,
+            sources: s,
+            exit: Exit::Failure,
+        }
+    }
+
+    fn io(message: String) -> Self {
+        Failure {
+            diagnostics: vec![Diagnostic::error("S0001", message)],
+            sources: Sources::default(),
+            exit: Exit::Usage,
+        }
+    }
+}
+
+/// What `scaleplan simulate` prints, or why it could not run.
+pub struct Output {
+    pub stdout: String,
+    pub svg: Option<String>,
+}
+
+pub fn simulate(args: &SimulateArgs) -> Exit {
+    match run(args) {
+        Ok(out) => {
+            if let (Some(path), Some(svg)) = (&args.svg, &out.svg)
+                && let Err(e) = write_atomic(path, svg)
+            {
+                eprintln!("error: {}: {e}", path.display());
+                return Exit::Usage;
+            }
+            print!("{}", out.stdout);
+            Exit::Ok
+        }
+        Err(f) => {
+            let color = if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            {
+                Color::Always
+            } else {
+                Color::Never
+            };
+            eprint!("{}", f.render(color));
+            f.exit
+        }
+    }
+}
+
+/// Runs the command without touching stdout or the SVG file (tests call this).
+pub fn run(args: &SimulateArgs) -> Result<Output, Box<Failure>> {
+    let config = config(args).map_err(|d| Box::new(Failure::invalid(d, vec![])))?;
+    let trace_src = SourceFile::read(&args.trace).map_err(|e| Box::new(Failure::io(e)))?;
+    let trace =
+        trace::parse(&trace_src).map_err(|d| Box::new(Failure::invalid(d, vec![&trace_src])))?;
+    let mut configs = vec![load(&args.input, args.hpa.as_deref())?];
+    if let Some(other) = &args.compare {
+        configs.push(load(other, args.compare_hpa.as_deref())?);
+    }
+    let mut runs = Vec::new();
+    let mut problems = Vec::new();
+    let mut sources = vec![&trace_src];
+    for (hpa, src) in &configs {
+        if let Some(s) = src {
+            sources.push(s);
+        }
+        match bind(hpa, &trace, &trace_src.name, args) {
+            Ok(feeds) => runs.push(feeds),
+            Err(d) => problems.extend(d),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Box::new(Failure::invalid(problems, sources)));
+    }
+    let labeled: Vec<Labeled<'_>> = configs
+        .iter()
+        .zip(&runs)
+        .map(|((hpa, src), feeds)| Labeled {
+            source: src
+                .as_ref()
+                .map_or_else(|| hpa.name.clone(), |s| s.name.clone()),
+            hpa_name: hpa.name.clone(),
+            hpa: &hpa.spec,
+            run: engine::run(&hpa.spec, feeds, &trace, &config),
+        })
+        .collect();
+    let setting = Setting {
+        trace_file: &trace_src.name,
+        trace: &trace,
+        columns: trace.columns.iter().map(|c| c.name.clone()).collect(),
+        config: &config,
+    };
+    let stdout = match (args.format, labeled.as_slice()) {
+        (Format::Table, [a]) => table::single(&setting, a),
+        (Format::Table, [a, b]) => table::compare(&setting, a, b),
+        (Format::Csv, [a]) => csv::single(&setting, a),
+        (Format::Csv, [a, b]) => csv::compare(&setting, a, b),
+        (Format::Json, runs) => crate::report::json(&setting, runs),
+        _ => unreachable!("one or two configurations"),
+    };
+    let svg = match &args.svg {
+        Some(_) => Some(
+            chart::svg(&setting, &labeled)
+                .map_err(|e| Box::new(Failure::io(format!("drawing the chart: {e}"))))?,
+        ),
+        None => None,
+    };
+    Ok(Output { stdout, svg })
+}
+
+fn config(args: &SimulateArgs) -> Result<SimConfig, Vec<Diagnostic>> {
+    let mut problems = Vec::new();
+    let mut check = |name: &str, v: f64, positive: bool| {
+        if !v.is_finite() || v < 0.0 || (positive && v == 0.0) {
+            let what = if positive {
+                "a positive number"
+            } else {
+                "a number >= 0"
+            };
+            problems.push(Diagnostic::error(
+                BAD_OPTION,
+                format!("--{name} must be {what}, got {v}"),
+            ));
+        }
+    };
+    check("metric-lag", args.metric_lag, false);
+    check("pod-startup", args.pod_startup, false);
+    check("tolerance", args.tolerance, false);
+    if let Some(r) = args.service_rate {
+        check("service-rate", r, true);
+    }
+    if args.initial_replicas.is_some_and(|n| n < 0) {
+        problems.push(Diagnostic::error(
+            BAD_OPTION,
+            "--initial-replicas must be >= 0",
+        ));
+    }
+    if args.queue_metric.is_some() && args.service_rate.is_none() {
+        problems.push(
+            Diagnostic::error(BAD_OPTION, "--queue-metric needs --service-rate")
+                .help("--queue-metric names the metric the closed loop's backlog feeds"),
+        );
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(SimConfig {
+        sync_period: args.sync_period,
+        metric_lag: args.metric_lag,
+        pod_startup: args.pod_startup,
+        initial_replicas: args.initial_replicas,
+        service_rate: args.service_rate,
+        controller: ControllerConfig {
+            tolerance: args.tolerance,
+            downscale_stabilization_window_s: args.downscale_stabilization,
+            ..ControllerConfig::default()
+        },
+    })
+}
+
+/// Reads and prepares one configuration (HPA YAML or profile).
+fn load(
+    path: &Path,
+    wanted: Option<&str>,
+) -> Result<(PreparedHpa, Option<SourceFile>), Box<Failure>> {
+    let src = SourceFile::read(path).map_err(|e| Box::new(Failure::io(e)))?;
+    let hpas = input::load_hpa_yaml(&src).map_err(|d| Box::new(Failure::invalid(d, vec![&src])))?;
+    let chosen: LoadedHpa = input::select(hpas, wanted, &src.name)
+        .map_err(|d| Box::new(Failure::invalid(vec![d], vec![&src])))?;
+    let prepared = input::prepare(&chosen, Some(&src))
+        .map_err(|d| Box::new(Failure::invalid(d, vec![&src])))?;
+    Ok((prepared, Some(src)))
+}
+
+fn bind(
+    hpa: &PreparedHpa,
+    trace: &Trace,
+    trace_file: &str,
+    args: &SimulateArgs,
+) -> Result<Vec<MetricFeed>, Vec<Diagnostic>> {
+    let queue_metric = match (&args.service_rate, &args.queue_metric) {
+        (None, _) => None,
+        (Some(_), Some(q)) => Some(q.clone()),
+        (Some(_), None) => {
+            let mut names: Vec<String> = hpa
+                .spec
+                .metrics
+                .iter()
+                .filter(|m| {
+                    matches!(
+                        m.source_type,
+                        MetricSourceType::Object | MetricSourceType::External
+                    )
+                })
+                .filter_map(feed::column_name)
+                .collect();
+            names.dedup();
+            match names.as_slice() {
+                [one] => Some(one.clone()),
+                [] => {
+                    return Err(vec![Diagnostic::error(
+                        feed::rules::CLOSED_LOOP,
+                        format!("HPA {} has no Object or External metric for the backlog to feed", hpa.name),
+                    )
+                    .help("the closed loop models a queue; its length reaches the HPA as an Object or External metric")]);
+                }
+                many => {
+                    return Err(vec![
+                        Diagnostic::error(
+                            feed::rules::CLOSED_LOOP,
+                            format!(
+                                "HPA {} has several Object/External metrics ({})",
+                                hpa.name,
+                                many.join(", ")
+                            ),
+                        )
+                        .help("name the one that reports the queue length with --queue-metric"),
+                    ]);
+                }
+            }
+        }
+    };
+    feed::bind(
+        &hpa.spec,
+        &hpa.metric_locations,
+        trace,
+        trace_file,
+        queue_metric.as_deref(),
+    )
+}
+
+/// Writes through a temporary file in the same directory, then renames, so a
+/// reader never sees half a chart.
+fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
 }
