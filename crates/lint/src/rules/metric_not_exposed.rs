@@ -60,6 +60,13 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
         return;
     }
     let rules = all_rules(ctx.index);
+    // The chart's catch-all default rules (on unless `rules.default: false`)
+    // serve namespaced series under their own names: a name that only they
+    // might serve cannot be judged offline.
+    let defaults_on = ctx
+        .index
+        .of_kind(ObjectKind::AdapterValues)
+        .any(|v| v.get("/rules/default").and_then(Value::as_bool) != Some(false));
     for hpa in ctx.index.of_kind(ObjectKind::HorizontalPodAutoscaler) {
         let view = HpaV2::from_document(&hpa.json);
         for (i, m) in view.metrics().iter().enumerate() {
@@ -96,6 +103,9 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
                     let broken = candidates
                         .iter()
                         .any(|r| r.rule.pointer("/name/as").and_then(Value::as_str) == Some(name));
+                    if defaults_on && set == RuleSet::Custom && !broken {
+                        continue;
+                    }
                     let why = if broken {
                         " (a rule names it in name.as, but its seriesQuery is not a series selector, so it discovers nothing)"
                     } else {
@@ -139,8 +149,9 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
                     hpa.value_finding(
                         &pointer,
                         format!(
-                            "{name} is served only for {}, but this {block} metric asks for it on a {kind}: the adapter answers NotFound",
-                            if mapped_any.is_empty() { "no resource".to_owned() } else { mapped_any.iter().map(|r| format!("{r}s")).collect::<Vec<_>>().join(", ") }
+                            "{name} is served only for {}, but this {block} metric asks for it on a {kind}: the adapter answers NotFound{}",
+                            if mapped_any.is_empty() { "no resource".to_owned() } else { mapped_any.iter().map(|r| format!("{r}s")).collect::<Vec<_>>().join(", ") },
+                            if defaults_on { " (unless the chart's default rules, still on, serve it from a label naming the object)" } else { "" }
                         ),
                     )
                     .help(format!("map the label that names the {kind} in the rule's resources.overrides ({resource}: {{resource: \"{resource}\"}}) next to namespace, and make sure the series carry that label")),

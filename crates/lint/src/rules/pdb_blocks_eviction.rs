@@ -96,18 +96,41 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
             continue;
         };
         for a in &scalers {
-            let Some(t) = target(ctx.index, a) else {
-                continue;
-            };
-            if !t.same_namespace(pdb.namespace.as_deref()) {
+            if !a.object.same_namespace(pdb.namespace.as_deref()) {
                 continue;
             }
-            let Some(labels) = pod_labels(t) else {
-                continue;
+            // With the workload in the input, match its pod labels; without
+            // it, assume the usual convention (`app: <workload name>`).
+            let (workload, assumed) = match target(ctx.index, a) {
+                Some(t) => {
+                    let Some(labels) = pod_labels(t) else {
+                        continue;
+                    };
+                    if !selects(selector, labels) {
+                        continue;
+                    }
+                    (t.display_name(), String::new())
+                }
+                None => {
+                    let Some((key, _)) = selector
+                        .get("matchLabels")
+                        .and_then(Value::as_object)
+                        .and_then(|m| {
+                            m.iter()
+                                .find(|(_, v)| v.as_str() == Some(a.target_name.as_str()))
+                        })
+                    else {
+                        continue;
+                    };
+                    (
+                        format!("{}/{}", a.target_kind, a.target_name),
+                        format!(
+                            " (assuming its selector {key}={} picks that workload's pods; the workload is not in the input)",
+                            a.target_name
+                        ),
+                    )
+                }
             };
-            if !selects(selector, labels) {
-                continue;
-            }
             let required = match min_available {
                 Budget::Count(n) => n,
                 // ceil(p% of min), as the disruption controller rounds.
@@ -118,9 +141,8 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
                     pdb.value_finding(
                         "/spec/minAvailable",
                         format!(
-                            "minAvailable needs {required} pod(s) available, but {} may scale {} down to {} replica(s): at that size no pod can be evicted",
+                            "minAvailable needs {required} pod(s) available, but {} may scale {workload} down to {} replica(s): at that size no pod can be evicted{assumed}",
                             a.describe(),
-                            t.display_name(),
                             a.min_pods
                         ),
                     )
