@@ -10,7 +10,7 @@ use scaleplan_diag::render::{Color, Sources};
 use scaleplan_diag::{Diagnostic, Exit, SourceFile};
 use scaleplan_hpa::controller::ControllerConfig;
 use scaleplan_hpa::model::MetricSourceType;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 const TRACE_HELP: &str = "\
@@ -143,8 +143,14 @@ pub fn simulate(args: &SimulateArgs) -> Exit {
                 eprintln!("error: {}: {e}", path.display());
                 return Exit::Usage;
             }
-            print!("{}", out.stdout);
-            Exit::Ok
+            // A closed pipe (`| head`) is the reader's choice, not an error.
+            match std::io::stdout().write_all(out.stdout.as_bytes()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    eprintln!("error: writing the output: {e}");
+                    Exit::Usage
+                }
+                _ => Exit::Ok,
+            }
         }
         Err(f) => {
             let color = if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()

@@ -211,23 +211,31 @@ pub fn bind(
         );
     }
     mixed_resource_paths(hpa, metric_locations, &mut problems);
+    // What the columns could be called, for the hint.
+    let mut expected: Vec<String> = feeds
+        .iter()
+        .filter(|f| f.feed != Feed::Backlog)
+        .map(|f| f.name.clone())
+        .collect();
+    if queue_metric.is_some() {
+        expected.insert(0, ARRIVALS.to_string());
+    }
+    let backlog_note = match queue_metric {
+        Some(q) => format!(" (`{q}` comes from the simulated backlog, not from the trace)"),
+        None => String::new(),
+    };
     for (c, used) in trace.columns.iter().zip(used) {
         if !used {
-            let known: Vec<String> = hpa.metrics.iter().filter_map(column_name).collect();
             problems.push(
                 Diagnostic::error(
                     rules::UNUSED_COLUMN,
                     format!("no metric of the HPA uses column `{}`", c.name),
                 )
                 .at(Location::point(trace_file, c.line, c.col))
-                .help(if known.is_empty() {
-                    "the HPA has no metrics".to_string()
-                } else {
-                    format!(
-                        "columns are named after the HPA's metrics: {}",
-                        known.join(", ")
-                    )
-                }),
+                .help(format!(
+                    "this HPA reads the columns: {}{backlog_note}; remove the column or fix its name",
+                    expected.join(", ")
+                )),
             );
         }
     }

@@ -184,8 +184,9 @@ pub fn parse(src: &SourceFile) -> Result<Trace, Vec<Diagnostic>> {
                 Diagnostic::error(
                     rules::FIELD_COUNT,
                     format!(
-                        "this row has {} fields but the header has {width}",
-                        cells.len()
+                        "this row has {} field{} but the header has {width}",
+                        cells.len(),
+                        if cells.len() == 1 { "" } else { "s" }
                     ),
                 )
                 .at(src.location(line, col, line, col))
@@ -225,7 +226,11 @@ pub fn parse(src: &SourceFile) -> Result<Trace, Vec<Diagnostic>> {
                         .help("rows must be in time order, one row per instant"),
                     );
                 }
-                prev_time = Some((value, line));
+                // Compare later rows with the latest good time, so one
+                // stray row is one error, not two.
+                if prev_time.is_none_or(|(prev, _)| value > prev) {
+                    prev_time = Some((value, line));
+                }
                 times.push(value);
             } else {
                 columns[i - 1].values.push(value);
