@@ -71,6 +71,11 @@ fn color(choice: ColorChoice) -> Color {
 /// `scaleplan validate`: exit 0 when every profile is valid, 1 when any has
 /// an error, 2 when a path cannot be read.
 pub fn validate(args: &ValidateArgs) -> Exit {
+    validate_to(args, color(args.color), &mut std::io::stdout().lock())
+}
+
+/// `validate` writing to `out` with a decided colour (for tests).
+pub fn validate_to(args: &ValidateArgs, color: Color, out: &mut dyn Write) -> Exit {
     let outcome = load_paths(&args.paths);
     let errors = outcome
         .diagnostics
@@ -80,7 +85,7 @@ pub fn validate(args: &ValidateArgs) -> Exit {
     let text = match args.format {
         Format::Json => render::json(&outcome.diagnostics),
         Format::Human => {
-            let mut t = render::human(&outcome.diagnostics, &outcome.sources, color(args.color));
+            let mut t = render::human(&outcome.diagnostics, &outcome.sources, color);
             let files = outcome.files.len();
             let profiles = outcome.profiles.len();
             if errors == 0 && !outcome.io_error {
@@ -99,8 +104,7 @@ pub fn validate(args: &ValidateArgs) -> Exit {
             t
         }
     };
-    let mut stdout = std::io::stdout().lock();
-    if stdout.write_all(text.as_bytes()).is_err() {
+    if out.write_all(text.as_bytes()).is_err() {
         return Exit::Usage;
     }
     if outcome.io_error {

@@ -6,7 +6,7 @@
 
 use super::Ctx;
 use super::ids::HPA_API_REJECTS;
-use crate::resolve::{feature_gates, hpa_spec};
+use crate::resolve::api_validation;
 use scaleplan_diag::Diagnostic;
 
 /// The profile field an HPA field comes from.
@@ -35,8 +35,7 @@ fn profile_pointer(field: &str) -> String {
 }
 
 pub fn check(ctx: &Ctx<'_, '_>, out: &mut Vec<Diagnostic>) {
-    let spec = hpa_spec(ctx.resolved);
-    for e in scaleplan_hpa::validate(&spec, None, &feature_gates(ctx.resolved)) {
+    for e in api_validation(ctx.resolved) {
         out.push(
             ctx.error(
                 HPA_API_REJECTS,

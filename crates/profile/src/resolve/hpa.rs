@@ -130,3 +130,11 @@ pub fn feature_gates(r: &ResolvedProfile) -> scaleplan_hpa::FeatureGates {
         hpa_configurable_tolerance: tolerance,
     }
 }
+
+/// The API server's verdict on the HPA a resolved profile describes: defaults
+/// applied first (as the API server does before validating), then validated
+/// with the feature gates the profile needs.
+pub fn api_validation(r: &ResolvedProfile) -> Vec<scaleplan_hpa::FieldError> {
+    let spec = scaleplan_hpa::defaults::apply_defaults(&hpa_spec(r));
+    scaleplan_hpa::validate(&spec, None, &feature_gates(r))
+}

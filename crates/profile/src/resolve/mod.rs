@@ -10,7 +10,7 @@ mod hpa;
 pub mod queue;
 mod types;
 
-pub use hpa::{feature_gates, hpa_spec, queue_selector};
+pub use hpa::{api_validation, feature_gates, hpa_spec, queue_selector};
 pub use types::*;
 
 use crate::model::{Behavior, ResourceTarget, ScalingProfile, ScalingRules, Targets};
