@@ -11,6 +11,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from manifests import parse_quantity
 from prom import Prometheus
 
 # RESTMapper stand-in: singular/plural/kind -> (group, plural resource).
@@ -221,6 +222,26 @@ class MetricAnswer:
     error: str = ""
 
 
+def external_query(reg: Registered, selector: dict, hpa_namespace: str) -> str:
+    """BuildExternal: selector matchers, then the namespace (unless
+    `namespaced: false`); GroupBy is empty."""
+    matchers = label_matchers(selector_requirements(selector))
+    if reg.namespaced:
+        matchers.append(f"{reg.converter.label_for_resource(NAMESPACES)}={_go_quote(hpa_namespace)}")
+    return render_template(reg.rule.get("metricsQuery", ""), reg.series, matchers, [])
+
+
+def object_query(reg: Registered, selector: dict, hpa_namespace: str, obj_name: str) -> tuple[str, str]:
+    """Build: selector matchers, the namespace, then `<resource label>="<name>"`;
+    GroupBy is the resource label. Returns (query, resource label)."""
+    matchers = label_matchers(selector_requirements(selector))
+    if reg.namespaced:
+        matchers.append(f"{reg.converter.label_for_resource(NAMESPACES)}={_go_quote(hpa_namespace)}")
+    res_label = reg.converter.label_for_resource(reg.resource)
+    matchers.append(f"{res_label}={_go_quote(obj_name)}")
+    return render_template(reg.rule.get("metricsQuery", ""), reg.series, matchers, [res_label]), res_label
+
+
 def external_metric(prom: Prometheus, relisted: Relist, name: str, selector: dict,
                     hpa_namespace: str) -> MetricAnswer:
     if relisted.error:
@@ -231,10 +252,7 @@ def external_metric(prom: Prometheus, relisted: Relist, name: str, selector: dic
                                           f"(get {name}.external.metrics.k8s.io): no externalRules "
                                           f"series maps to {name!r}")
     try:
-        matchers = label_matchers(selector_requirements(selector))
-        if reg.namespaced:
-            matchers.append(f"{reg.converter.label_for_resource(NAMESPACES)}={_go_quote(hpa_namespace)}")
-        query = render_template(reg.rule.get("metricsQuery", ""), reg.series, matchers, [])
+        query = external_query(reg, selector, hpa_namespace)
     except AdapterError as e:
         return MetricAnswer("", None, [], f"unable to fetch metrics: {e}")
     res = prom.query(query)
@@ -264,12 +282,7 @@ def object_metric(prom: Prometheus, relisted: Relist, name: str, selector: dict,
                                           f"could not find the metric {name} for {gr[1]}")
     obj_name = hpa_namespace if gr == NAMESPACES else described.get("name", "")
     try:
-        matchers = label_matchers(selector_requirements(selector))
-        if namespaced:
-            matchers.append(f"{reg.converter.label_for_resource(NAMESPACES)}={_go_quote(hpa_namespace)}")
-        res_label = reg.converter.label_for_resource(gr)
-        matchers.append(f"{res_label}={_go_quote(obj_name)}")
-        query = render_template(reg.rule.get("metricsQuery", ""), reg.series, matchers, [res_label])
+        query, res_label = object_query(reg, selector, hpa_namespace, obj_name)
     except AdapterError as e:
         return MetricAnswer("", None, [], f"unable to fetch metrics: {e}")
     res = prom.query(query)
@@ -303,10 +316,8 @@ def desired_replicas(value: float, target: dict, current: int, lo: int, hi: int)
     """What the HPA asks for from one metric, clamped (no tolerance band:
     the test picks a backlog far from the current replicas)."""
     if target.get("type") == "AverageValue":
-        from manifests import parse_quantity
         raw = math.ceil(value / parse_quantity(target["averageValue"]))
     elif target.get("type") == "Value":
-        from manifests import parse_quantity
         raw = math.ceil(current * value / parse_quantity(target["value"]))
     else:
         raise AdapterError(f"target type {target.get('type')!r} is not used for queue metrics")

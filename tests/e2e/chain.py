@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import re
 import shutil
-import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -18,9 +17,9 @@ import yaml
 
 import adapter
 from checks import Report
-from manifests import PipelineError, load, name_of, namespace_of, queue_pipeline
+from manifests import PipelineError, load, name_of, queue_pipeline
 from pod import PortMap, container_port, exporter_launch
-from procs import Processes, port_open, wait_until
+from procs import Processes, free_port, port_open, wait_until
 from prom import Prometheus
 from scrape import prometheus_config, scrape_job
 
@@ -96,7 +95,7 @@ def _run(env: Env, rendered_dir: Path, report: Report, run_dir: Path, started: l
         return result
     _relist_interval(pipeline, job, env.stack, report)
     decoy = _decoy(job)
-    prom_port = ports_free_for_prometheus()
+    prom_port = free_port()
     config = prometheus_config([(job, ports[job.pod_port]), (decoy, env.decoy_port)])
     (run_dir / "prometheus.yml").write_text(yaml.safe_dump(config, sort_keys=False))
     prometheus = env.procs.start("prometheus", [
@@ -148,15 +147,9 @@ def _series_in_prometheus(env: Env, prom: Prometheus, job, report: Report) -> No
                  f"messages: {want}")
 
 
-def ports_free_for_prometheus() -> int:
-    from procs import free_port
-    return free_port()
-
-
 def _decoy(job):
     """Another team's exporter in another namespace, same queue names, other
     lengths (decoy.py): a query that loses the namespace matcher is caught."""
-    from dataclasses import replace
     labels = dict(job.labels, namespace=DECOY_NAMESPACE)
     return replace(job, job_name=job.job_name + "-decoy", labels=labels)
 
@@ -224,7 +217,7 @@ def _static_checks(pipeline, report: Report) -> None:
     flag = f"{url}{':' + str(port) if port else ''}{p.get('path') or ''}"
     parts = urlsplit(flag)
     try:
-        parsed_port = parts.port
+        _ = parts.port  # raises on a duplicated or non-numeric port ("…:9090:9090")
         well_formed = parts.scheme in ("http", "https") and bool(parts.hostname)
     except ValueError:
         well_formed = False

@@ -5,7 +5,7 @@ Run it through scripts/e2e-pipeline, which installs the components first."""
 from __future__ import annotations
 
 import argparse
-import math
+import importlib
 import shutil
 import subprocess
 import sys
@@ -18,6 +18,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import adapter_selfcheck  # noqa: E402
 import chain  # noqa: E402
 import decoy  # noqa: E402
 import load_queues  # noqa: E402
@@ -25,7 +26,7 @@ import mutations  # noqa: E402
 import simulate  # noqa: E402
 import tutorial  # noqa: E402
 from checks import Report  # noqa: E402
-from manifests import load, name_of, queue_pipeline  # noqa: E402
+from manifests import load, queue_pipeline  # noqa: E402
 from procs import Processes, free_port, install_signal_handlers, port_open, wait_until  # noqa: E402
 from profiles import (  # noqa: E402
     pick_backlog,
@@ -78,8 +79,9 @@ def run(args, report: Report, workdir: Path, procs: Processes) -> None:
     for name, path in tools.items():
         report.check(f"{name} is installed", path is not None, path or "run scripts/install-e2e-deps")
     try:
-        import celery  # noqa: F401
-        import src.cli  # noqa: F401  (danihodovic's exporter from PyPI)
+        # danihodovic's exporter installs its code as the top-level package `src`.
+        for module in ("celery", "src.cli"):
+            importlib.import_module(module)
         exporter_ok, detail = True, sys.executable
     except ImportError as e:
         exporter_ok, detail = False, f"{e}; run scripts/install-e2e-deps"
@@ -87,6 +89,7 @@ def run(args, report: Report, workdir: Path, procs: Processes) -> None:
     report.check("scaleplan binary exists", args.scaleplan.is_file(), str(args.scaleplan))
     if report.failed:
         return
+    adapter_selfcheck.run(report)
 
     report.section("render the example profiles")
     if args.rendered:
@@ -212,7 +215,7 @@ def negative_self_checks(env, report: Report, baselines: list, workdir: Path) ->
                 continue
             caught = next((c for c in inner.checks if not c.ok and c.name in passed_before), None)
             report.check(f"[{m.link}] {m.name} is detected", caught is not None,
-                         f"{what} -> {caught.name}: {caught.detail[:180]}" if caught else
+                         f"{what} => failed check \"{caught.name}\": {caught.detail[:180]}" if caught else
                          f"{what} -> all {inner.passed} checks still passed")
             if caught is not None:
                 links_broken.add(m.link)
