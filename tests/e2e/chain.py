@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import yaml
 
 import adapter
+import simulate
 from checks import Report
 from manifests import PipelineError, load, name_of, queue_pipeline
 from pod import PortMap, container_port, exporter_launch
@@ -40,6 +41,8 @@ class Env:
     release: str = "prometheus"
     decoy_port: int = 0  # serves another namespace's queue lengths (decoy.py)
     queue_counts: dict | None = None  # messages per profile queue
+    scaleplan: Path | None = None  # replay the value through `scaleplan simulate`
+    per_replica: float | None = None  # the profile's backlogPerReplica
 
 
 @dataclass
@@ -74,6 +77,10 @@ def _run(env: Env, rendered_dir: Path, report: Report, run_dir: Path, started: l
                  f"HPA {pipeline.namespace}/{name_of(pipeline.hpa)} {pipeline.metric_type} "
                  f"{pipeline.metric_name}, exporter {name_of(pipeline.exporter)}")
     _static_checks(pipeline, report)
+    report.check("HPA queue metric target is AverageValue (replicas = ceil(backlog / target))",
+                 pipeline.target.get("type") == "AverageValue",
+                 f"target {pipeline.target}" + ("" if pipeline.target.get("type") == "AverageValue"
+                                                else ": Value multiplies by the current replicas"))
 
     # The exporter, as the kubelet would run the rendered container.
     ports = PortMap()
@@ -127,6 +134,8 @@ def _run(env: Env, rendered_dir: Path, report: Report, run_dir: Path, started: l
     if env.queue_counts:
         _series_in_prometheus(env, prom, job, report)
     _adapter(env, pipeline, prom, report, result)
+    if env.scaleplan is not None:
+        simulate.check(env.scaleplan, rendered_dir, result, env.per_replica, report, run_dir)
     return result
 
 

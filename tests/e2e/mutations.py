@@ -16,7 +16,7 @@ from manifests import EXPORTER_IMAGE_HINT
 
 @dataclass
 class Mutation:
-    link: str  # metric name | label | port | query | scrape | exporter config
+    link: str  # metric name | label | port | query | scrape | exporter config | hpa
     name: str
     apply: Callable[[list[tuple[Path, list]]], str | None]  # returns what it changed, or None
 
@@ -183,6 +183,25 @@ def exporter_listen_port(files):
     return None
 
 
+def hpa_target_value(files):
+    m = _queue_metric(files)
+    t = (m or {}).get("target") or {}
+    if t.get("type") != "AverageValue":
+        return None
+    m["target"] = {"type": "Value", "value": t["averageValue"]}
+    return f"HPA target AverageValue {t['averageValue']} -> Value {t['averageValue']}"
+
+
+def hpa_target_number(files):
+    m = _queue_metric(files)
+    t = (m or {}).get("target") or {}
+    if "averageValue" not in t:
+        return None
+    old = t["averageValue"]
+    t["averageValue"] = "10" if str(old) != "10" else "20"
+    return f"HPA target averageValue {old} -> {t['averageValue']} (profile's backlogPerReplica unchanged)"
+
+
 def broker_env_name(files):
     c = _exporter_container(files)
     for e in (c or {}).get("env") or []:
@@ -299,6 +318,8 @@ MUTATIONS = [
     Mutation("scrape", "scrape route names no Service port", scrape_route),
     Mutation("scrape", "Service selects no pod", service_selector),
     Mutation("scrape", "ServiceMonitor not selected by the stack's Prometheus", service_monitor_release),
+    Mutation("hpa", "HPA target type Value on a backlog", hpa_target_value),
+    Mutation("hpa", "HPA target is not the profile's backlogPerReplica", hpa_target_number),
     Mutation("exporter config", "broker URL under the wrong variable name", broker_env_name),
     Mutation("exporter config", "queues not listed for the exporter (no worker has been seen)", queues_env),
     Mutation("query", "metricsQuery drops <<.LabelMatchers>>", query_without_matchers),

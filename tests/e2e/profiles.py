@@ -122,6 +122,12 @@ def object_variant(profile_file: Path, out_file: Path) -> bool:
     return False
 
 
+def profile_backlog_per_replica(repo: Path, rendered_dir: Path) -> float | None:
+    spec, _ = profile_queue_spec(repo, rendered_dir)
+    value = (spec or {}).get("backlogPerReplica")
+    return None if value is None else parse_quantity(value)
+
+
 def pick_backlog(pipeline) -> tuple[int, int]:
     """A backlog N whose replica count ceil(N/target) lies well inside
     [min, max] and far from min (clear of the 10% tolerance band)."""

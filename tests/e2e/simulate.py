@@ -9,7 +9,7 @@ from pathlib import Path
 
 from adapter import desired_replicas
 from checks import Report
-from manifests import name_of
+from manifests import name_of, parse_quantity
 
 # Long enough for every scale-up step and stabilization window of a profile.
 TRACE_SECONDS = 900
@@ -30,15 +30,22 @@ def _column(metric: dict) -> str | None:
     return metric[key]["metric"]["name"] if key else None
 
 
-def check(scaleplan: Path, rendered: Path, result, backlog: int, report: Report, workdir: Path) -> None:
+def check(scaleplan: Path, rendered: Path, result, per_replica: float | None, report: Report,
+          workdir: Path) -> None:
+    """`per_replica` is the profile's backlogPerReplica: the HPA must scale to
+    ceil(N / backlogPerReplica), whatever target it was rendered with."""
     pipeline = result.pipeline
-    name = "scaleplan simulate: the rendered HPA asks for ceil(N / target) replicas within [min, max]"
+    name = "scaleplan simulate: the rendered HPA settles at ceil(N / backlogPerReplica) within [min, max]"
     if pipeline is None or result.value is None:
         report.check(name, False, "no metric value came out of the chain")
         return
     spec = pipeline.hpa["spec"]
     lo, hi = int(spec.get("minReplicas", 1)), int(spec["maxReplicas"])
-    expected = desired_replicas(result.value, pipeline.target, lo, lo, hi)
+    if per_replica is None:
+        per_replica = parse_quantity(pipeline.target.get("averageValue", pipeline.target.get("value", 1)))
+        report.note("backlogPerReplica unknown from the profile: using the HPA's own target")
+    want = {"type": "AverageValue", "averageValue": per_replica}
+    expected = desired_replicas(result.value, want, lo, lo, hi)
 
     # The queue metric carries the measured value; every other metric of the
     # HPA (the worker preset's CPU and memory) reads zero load, so the queue
@@ -50,7 +57,7 @@ def check(scaleplan: Path, rendered: Path, result, backlog: int, report: Report,
             columns.append(col)
     queue_col = pipeline.metric_name
     row = [f"{result.value:g}" if c == queue_col else "0" for c in columns]
-    trace = workdir / f"trace-{rendered.name}.csv"
+    trace = workdir / "trace.csv"
     trace.write_text("# the backlog measured through exporter -> Prometheus -> adapter rule\n"
                      f"time,{','.join(columns)}\n0,{','.join(row)}\n{TRACE_SECONDS},{','.join(row)}\n")
     hpa_file = next(p for p, o in _objects(rendered) if o is pipeline.hpa or name_of(o) == name_of(pipeline.hpa))
@@ -70,10 +77,9 @@ def check(scaleplan: Path, rendered: Path, result, backlog: int, report: Report,
     report.note(f"scaleplan simulate {hpa_file.name} --trace {trace.name}: first sync proposes "
                 f"{proposal} for {queue_col}={result.value:g}, replicas {first['replicas_before']} -> "
                 f"{final} after {TRACE_SECONDS}s")
-    raw = desired_replicas(result.value, pipeline.target, lo, 0, 10**9)
-    report.check("scaleplan simulate: the queue metric's proposal is ceil(N / target)",
-                 proposal == raw, f"proposal {proposal}, ceil({result.value:g} / "
-                 f"{pipeline.target.get('averageValue', pipeline.target.get('value'))}) = {raw}")
+    raw = desired_replicas(result.value, want, lo, 0, 10**9)
+    report.check("scaleplan simulate: the queue metric's first proposal is ceil(N / backlogPerReplica)",
+                 proposal == raw, f"proposal {proposal}, ceil({result.value:g} / {per_replica:g}) = {raw}")
     report.check(name, final == expected, f"settles at {final}, expected {expected} "
                  f"(min {lo}, max {hi})")
 
