@@ -34,14 +34,18 @@ fn render(diags: &[Diagnostic]) -> String {
     out
 }
 
-/// Lints one fixture file with only `rule` on.
+/// Lints one fixture file with only `rule` on, at the Kubernetes version
+/// named in the directory's `kubernetes-version` file (default 1.33).
 fn lint_fixture(rule: &str, path: &Path) -> Vec<Diagnostic> {
     let text = std::fs::read_to_string(path).unwrap();
     let name = format!("{rule}/{}", path.file_name().unwrap().to_string_lossy());
+    let version = std::fs::read_to_string(path.with_file_name("kubernetes-version"))
+        .map(|v| v.trim().parse().unwrap())
+        .unwrap_or_default();
     let options = LintOptions {
         rules: RuleSet::only(&[rule]),
         jobs: 1,
-        ..LintOptions::default()
+        kubernetes_version: version,
     };
     lint_text(&name, &text, &options).diagnostics
 }
@@ -122,6 +126,7 @@ rule_tests! {
     hpa009 => "HPA009",
     hpa010 => "HPA010",
     api001 => "API001",
+    api002 => "API002",
     xobj001 => "XOBJ001",
     xobj002 => "XOBJ002",
     xobj003 => "XOBJ003",
@@ -306,4 +311,39 @@ fn tutorial_bugs_are_reported() {
     insta::with_settings!({ prepend_module_to_snapshot => false }, {
         insta::assert_snapshot!("tutorial", render(&result.diagnostics));
     });
+}
+
+/// `docs/lint-rules.md` carries the rule table of the README; it must list
+/// every registered rule with its default severity and summary.
+#[test]
+fn docs_rule_table_matches_the_registry() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/lint-rules.md");
+    let doc = std::fs::read_to_string(&path).unwrap();
+    let begin = doc
+        .find("<!-- rules:begin -->\n")
+        .expect("rules:begin marker")
+        + "<!-- rules:begin -->\n".len();
+    let end = doc.find("<!-- rules:end -->").expect("rules:end marker");
+    let mut expected = String::from("| ID | Name | Severity | Summary |\n|---|---|---|---|\n");
+    for e in scaleplan_lint::registry::all() {
+        let r = e.rule;
+        let severity = if r.enabled {
+            r.severity.to_string()
+        } else {
+            format!("({}, off)", r.severity)
+        };
+        writeln!(
+            expected,
+            "| {} | `{}` | {severity} | {} |",
+            r.id,
+            r.name,
+            r.summary.replace('|', "\\|")
+        )
+        .unwrap();
+    }
+    assert_eq!(
+        &doc[begin..end],
+        expected,
+        "docs/lint-rules.md's rule table is stale; replace it with the expected text"
+    );
 }

@@ -39,7 +39,7 @@ pub(crate) const RULE: Rule = Rule {
     name: "cronjob-patches-hpa",
     severity: Severity::Error,
     enabled: true,
-    summary: "a CronJob patches an HPA that does not exist, or sets minReplicas above its maxReplicas",
+    summary: "A CronJob patches an HPA that does not exist, or sets minReplicas above its maxReplicas",
     check: Check::Objects(check),
 };
 

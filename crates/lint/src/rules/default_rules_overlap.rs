@@ -40,7 +40,7 @@ pub(crate) const RULE: Rule = Rule {
     name: "default-rules-overlap",
     severity: Severity::Warning,
     enabled: true,
-    summary: "prometheus-adapter values add custom rules while the chart's catch-all default rules stay on",
+    summary: "Prometheus-adapter values add custom rules while the chart's catch-all default rules stay on",
     check: Check::Document(check),
 };
 

@@ -39,7 +39,7 @@ pub(crate) const RULE: Rule = Rule {
     name: "described-object-not-metric-source",
     severity: Severity::Error,
     enabled: true,
-    summary: "an HPA Object metric from a Celery exporter describes a Service other than the exporter's",
+    summary: "An HPA Object metric from a Celery exporter describes a Service other than the exporter's",
     check: Check::Objects(check),
 };
 

@@ -41,7 +41,7 @@ pub(crate) const RULE: Rule = Rule {
     name: "exporter-env-names",
     severity: Severity::Error,
     enabled: true,
-    summary: "a Celery exporter gets its broker URL or options under names it does not read",
+    summary: "A Celery exporter gets its broker URL or options under names it does not read",
     check: Check::Document(check),
 };
 

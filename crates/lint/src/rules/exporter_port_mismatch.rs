@@ -36,7 +36,7 @@ pub(crate) const RULE: Rule = Rule {
     name: "exporter-port-mismatch",
     severity: Severity::Error,
     enabled: true,
-    summary: "a Celery exporter's containerPort or prometheus.io/port is not the port it listens on",
+    summary: "A Celery exporter's containerPort or prometheus.io/port is not the port it listens on",
     check: Check::Document(check),
 };
 

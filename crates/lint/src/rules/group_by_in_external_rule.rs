@@ -35,7 +35,7 @@ pub(crate) const RULE: Rule = Rule {
     name: "group-by-in-external-rule",
     severity: Severity::Warning,
     enabled: true,
-    summary: "an external prometheus-adapter rule uses <<.GroupBy>>, which renders empty",
+    summary: "An external prometheus-adapter rule uses <<.GroupBy>>, which renders empty",
     check: Check::Document(check),
 };
 

@@ -36,7 +36,7 @@ pub(crate) const RULE: Rule = Rule {
     name: "hpa-min-above-max",
     severity: Severity::Error,
     enabled: true,
-    summary: "an HPA's minReplicas is above its maxReplicas",
+    summary: "An HPA's minReplicas is above its maxReplicas",
     check: Check::Document(check),
 };
 

@@ -37,7 +37,7 @@ pub(crate) const RULE: Rule = Rule {
     name: "hpa-min-equals-max",
     severity: Severity::Warning,
     enabled: true,
-    summary: "an HPA's minReplicas equals its maxReplicas, so it never scales",
+    summary: "An HPA's minReplicas equals its maxReplicas, so it never scales",
     check: Check::Document(check),
 };
 

@@ -41,7 +41,7 @@ pub(crate) const RULE: Rule = Rule {
     name: "hpa-no-metrics",
     severity: Severity::Warning,
     enabled: true,
-    summary: "an HPA states no metric and silently scales on 80% CPU",
+    summary: "An HPA states no metric and silently scales on 80% CPU",
     check: Check::Document(check),
 };
 

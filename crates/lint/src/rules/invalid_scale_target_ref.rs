@@ -41,7 +41,7 @@ pub(crate) const RULE: Rule = Rule {
     name: "invalid-scale-target-ref",
     severity: Severity::Error,
     enabled: true,
-    summary: "an HPA's scaleTargetRef names a kind without /scale, a misspelled kind, or a group that does not serve it",
+    summary: "An HPA's scaleTargetRef names a kind without /scale, a misspelled kind, or a group that does not serve it",
     check: Check::Document(check),
 };
 

@@ -35,7 +35,7 @@ pub(crate) const RULE: Rule = Rule {
     name: "keda-activation-above-target",
     severity: Severity::Warning,
     enabled: true,
-    summary: "a scale-to-zero trigger activates only above its own per-replica target",
+    summary: "A scale-to-zero trigger activates only above its own per-replica target",
     check: Check::Document(check),
 };
 

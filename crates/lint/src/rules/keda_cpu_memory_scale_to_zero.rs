@@ -38,7 +38,7 @@ pub(crate) const RULE: Rule = Rule {
     name: "keda-cpu-memory-scale-to-zero",
     severity: Severity::Error,
     enabled: true,
-    summary: "a ScaledObject with only cpu/memory triggers has minReplicaCount 0 (the default)",
+    summary: "A ScaledObject with only cpu/memory triggers has minReplicaCount 0 (the default)",
     check: Check::Document(check),
 };
 

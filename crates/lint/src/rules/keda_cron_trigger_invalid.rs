@@ -40,7 +40,7 @@ pub(crate) const RULE: Rule = Rule {
     name: "keda-cron-trigger-invalid",
     severity: Severity::Error,
     enabled: true,
-    summary: "a KEDA cron trigger lacks a field, has an invalid schedule or timezone, or desiredReplicas 0",
+    summary: "A KEDA cron trigger lacks a field, has an invalid schedule or timezone, or desiredReplicas 0",
     check: Check::Document(check),
 };
 

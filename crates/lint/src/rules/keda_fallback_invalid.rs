@@ -38,7 +38,7 @@ pub(crate) const RULE: Rule = Rule {
     name: "keda-fallback-invalid",
     severity: Severity::Error,
     enabled: true,
-    summary: "a ScaledObject's fallback has negative values or no AverageValue trigger to apply to",
+    summary: "A ScaledObject's fallback has negative values or no AverageValue trigger to apply to",
     check: Check::Document(check),
 };
 

@@ -34,7 +34,7 @@ pub(crate) const RULE: Rule = Rule {
     name: "keda-idle-replica-count-nonzero",
     severity: Severity::Warning,
     enabled: true,
-    summary: "a ScaledObject's idleReplicaCount is not 0, the only value KEDA supports",
+    summary: "A ScaledObject's idleReplicaCount is not 0, the only value KEDA supports",
     check: Check::Document(check),
 };
 

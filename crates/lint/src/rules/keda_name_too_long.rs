@@ -36,7 +36,7 @@ pub(crate) const RULE: Rule = Rule {
     name: "keda-name-too-long",
     severity: Severity::Error,
     enabled: true,
-    summary: "a ScaledObject's name, or its derived HPA name, is longer than 63 characters",
+    summary: "A ScaledObject's name, or its derived HPA name, is longer than 63 characters",
     check: Check::Document(check),
 };
 

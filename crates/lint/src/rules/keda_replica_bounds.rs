@@ -38,7 +38,7 @@ pub(crate) const RULE: Rule = Rule {
     name: "keda-replica-bounds",
     severity: Severity::Error,
     enabled: true,
-    summary: "a ScaledObject's minReplicaCount exceeds maxReplicaCount, or idleReplicaCount is not below it",
+    summary: "A ScaledObject's minReplicaCount exceeds maxReplicaCount, or idleReplicaCount is not below it",
     check: Check::Document(check),
 };
 

@@ -43,7 +43,7 @@ pub(crate) const RULE: Rule = Rule {
     name: "keda-scaling-modifiers-invalid",
     severity: Severity::Error,
     enabled: true,
-    summary: "a ScaledObject's scalingModifiers lacks formula/target, or its formula names no trigger",
+    summary: "A ScaledObject's scalingModifiers lacks formula/target, or its formula names no trigger",
     check: Check::Document(check),
 };
 

@@ -40,7 +40,7 @@ pub(crate) const RULE: Rule = Rule {
     name: "keda-trigger-invalid",
     severity: Severity::Error,
     enabled: true,
-    summary: "a ScaledObject has no triggers, duplicate trigger names, or an option its trigger type rejects",
+    summary: "A ScaledObject has no triggers, duplicate trigger names, or an option its trigger type rejects",
     check: Check::Document(check),
 };
 

@@ -39,7 +39,7 @@ pub(crate) const RULE: Rule = Rule {
     name: "metric-not-exported",
     severity: Severity::Error,
     enabled: true,
-    summary: "an adapter rule reads a Celery metric the deployed exporter (or any Celery exporter) does not expose",
+    summary: "An adapter rule reads a Celery metric the deployed exporter (or any Celery exporter) does not expose",
     check: Check::Objects(check),
 };
 

@@ -51,7 +51,7 @@ pub(crate) const RULE: Rule = Rule {
     name: "metric-not-exposed",
     severity: Severity::Error,
     enabled: true,
-    summary: "an HPA's Object/Pods/External metric is served by no prometheus-adapter rule, or not for its object's resource",
+    summary: "An HPA's Object/Pods/External metric is served by no prometheus-adapter rule, or not for its object's resource",
     check: Check::Objects(check),
 };
 

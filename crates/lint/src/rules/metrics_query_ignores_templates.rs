@@ -37,7 +37,7 @@ pub(crate) const RULE: Rule = Rule {
     name: "metrics-query-ignores-templates",
     severity: Severity::Error,
     enabled: true,
-    summary: "a prometheus-adapter metricsQuery lacks <<.LabelMatchers>> or, in a custom rule, by (<<.GroupBy>>)",
+    summary: "A prometheus-adapter metricsQuery lacks <<.LabelMatchers>> or, in a custom rule, by (<<.GroupBy>>)",
     check: Check::Document(check),
 };
 

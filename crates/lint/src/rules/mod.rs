@@ -28,6 +28,7 @@ crate::registry::register! { RULES:
     utilization_above_request,
     throughput_metric,
     stale_scale_target_version,
+    removed_api_version,
     deprecated_api_version,
     scale_target_missing,
     target_sets_replicas,
@@ -63,6 +64,7 @@ crate::registry::register! { RULES:
 mod adapter_rules;
 mod celery_exporter;
 mod hpa_shape;
+mod retired_apis;
 mod workload;
 
 /// What a rule file usually needs.

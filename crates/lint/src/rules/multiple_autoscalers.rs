@@ -41,7 +41,7 @@ pub(crate) const RULE: Rule = Rule {
     name: "multiple-autoscalers",
     severity: Severity::Error,
     enabled: true,
-    summary: "two autoscalers act on one workload (HPA+HPA, HPA+ScaledObject, VPA on the HPA's resource)",
+    summary: "Two autoscalers act on one workload (HPA+HPA, HPA+ScaledObject, VPA on the HPA's resource)",
     check: Check::Objects(check),
 };
 

@@ -42,7 +42,7 @@ pub(crate) const RULE: Rule = Rule {
     name: "pdb-blocks-eviction",
     severity: Severity::Warning,
     enabled: true,
-    summary: "a PodDisruptionBudget allows no eviction at the autoscaler's minimum (or at all)",
+    summary: "A PodDisruptionBudget allows no eviction at the autoscaler's minimum (or at all)",
     check: Check::Objects(check),
 };
 

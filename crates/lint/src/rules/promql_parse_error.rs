@@ -33,7 +33,7 @@ pub(crate) const RULE: Rule = Rule {
     name: "promql-parse-error",
     severity: Severity::Error,
     enabled: true,
-    summary: "a prometheus-adapter query is not valid PromQL once its templates are rendered",
+    summary: "A prometheus-adapter query is not valid PromQL once its templates are rendered",
     check: Check::Document(check),
 };
 

@@ -47,7 +47,7 @@ pub(crate) const RULE: Rule = Rule {
     name: "queue-metric-value-target",
     severity: Severity::Warning,
     enabled: true,
-    summary: "a queue-like Object/External metric has a Value target, which escalates with the replica count",
+    summary: "A queue-like Object/External metric has a Value target, which escalates with the replica count",
     check: Check::Document(check),
 };
 

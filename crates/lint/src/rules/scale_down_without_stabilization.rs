@@ -38,7 +38,7 @@ pub(crate) const RULE: Rule = Rule {
     name: "scale-down-without-stabilization",
     severity: Severity::Warning,
     enabled: true,
-    summary: "an HPA scales down without a stabilization window",
+    summary: "An HPA scales down without a stabilization window",
     check: Check::Document(check),
 };
 

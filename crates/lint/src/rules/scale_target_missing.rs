@@ -42,7 +42,7 @@ pub(crate) const RULE: Rule = Rule {
     name: "scale-target-missing",
     severity: Severity::Warning,
     enabled: true,
-    summary: "the workload an HPA or ScaledObject scales is not in the input",
+    summary: "The workload an HPA or ScaledObject scales is not in the input",
     check: Check::Objects(check),
 };
 

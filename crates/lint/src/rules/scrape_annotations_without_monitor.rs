@@ -46,7 +46,7 @@ pub(crate) const RULE: Rule = Rule {
     name: "scrape-annotations-without-monitor",
     severity: Severity::Warning,
     enabled: true,
-    summary: "a metrics exporter relies on prometheus.io/* annotations with no ServiceMonitor or PodMonitor",
+    summary: "A metrics exporter relies on prometheus.io/* annotations with no ServiceMonitor or PodMonitor",
     check: Check::Objects(check),
 };
 

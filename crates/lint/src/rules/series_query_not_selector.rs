@@ -35,7 +35,7 @@ pub(crate) const RULE: Rule = Rule {
     name: "series-query-not-selector",
     severity: Severity::Error,
     enabled: true,
-    summary: "a prometheus-adapter seriesQuery is an expression, not a series selector",
+    summary: "A prometheus-adapter seriesQuery is an expression, not a series selector",
     check: Check::Document(check),
 };
 

@@ -38,7 +38,7 @@ pub(crate) const RULE: Rule = Rule {
     name: "stale-scale-target-version",
     severity: Severity::Warning,
     enabled: true,
-    summary: "an HPA's scaleTargetRef uses a workload apiVersion removed in Kubernetes 1.16",
+    summary: "An HPA's scaleTargetRef uses a workload apiVersion removed in Kubernetes 1.16",
     check: Check::Document(check),
 };
 

@@ -42,7 +42,7 @@ pub(crate) const RULE: Rule = Rule {
     name: "target-missing-request",
     severity: Severity::Error,
     enabled: true,
-    summary: "a container of the target lacks the request a utilization metric or KEDA cpu/memory trigger needs",
+    summary: "A container of the target lacks the request a utilization metric or KEDA cpu/memory trigger needs",
     check: Check::Objects(check),
 };
 

@@ -38,7 +38,7 @@ pub(crate) const RULE: Rule = Rule {
     name: "target-sets-replicas",
     severity: Severity::Warning,
     enabled: true,
-    summary: "a workload managed by an autoscaler sets spec.replicas",
+    summary: "A workload managed by an autoscaler sets spec.replicas",
     check: Check::Objects(check),
 };
 

@@ -43,7 +43,7 @@ pub(crate) const RULE: Rule = Rule {
     name: "throughput-metric",
     severity: Severity::Warning,
     enabled: true,
-    summary: "an HPA scales on the throughput of the pods it scales (succeeded/processed per second)",
+    summary: "An HPA scales on the throughput of the pods it scales (succeeded/processed per second)",
     check: Check::Objects(check),
 };
 

@@ -36,7 +36,7 @@ pub(crate) const RULE: Rule = Rule {
     name: "unmaintained-exporter-image",
     severity: Severity::Warning,
     enabled: true,
-    summary: "a Celery exporter container runs the abandoned ovalmoney image or an unpinned tag",
+    summary: "A Celery exporter container runs the abandoned ovalmoney image or an unpinned tag",
     check: Check::Document(check),
 };
 

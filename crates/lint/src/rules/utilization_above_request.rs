@@ -38,7 +38,7 @@ pub(crate) const RULE: Rule = Rule {
     name: "utilization-above-request",
     severity: Severity::Warning,
     enabled: true,
-    summary: "a utilization target above 100% of the requests",
+    summary: "A utilization target above 100% of the requests",
     check: Check::Document(check),
 };
 
