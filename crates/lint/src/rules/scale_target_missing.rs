@@ -2,10 +2,10 @@
 //! Checks that the workload an HPA or a KEDA ScaledObject scales is in the
 //! input set: same namespace, same kind, same name.
 //!
-//! To avoid reporting every HPA linted on its own, the rule speaks only when
-//! the input could have held the target: it has workloads in the autoscaler's
-//! namespace, or a workload of the same name under another kind or namespace
-//! (the near misses a typo or a copy-paste produces).
+//! To avoid reporting every HPA linted without its workload (or applied on
+//! top of workloads managed elsewhere), the rule speaks only when the input
+//! holds a near miss: a workload of the same name under another kind or
+//! namespace, or of the same kind and namespace one typo away from the name.
 //!
 //! ## Why is this bad?
 //! An autoscaler whose target does not exist does nothing. The HPA reports
@@ -51,12 +51,10 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
         if target(ctx.index, &a).is_some() {
             continue;
         }
+        // Without a near miss the target may simply live in a file that was
+        // not linted (manifests applied on top of existing workloads).
         let near = near_misses(ctx.index, &a);
-        let ns = a.object.namespace.as_deref();
-        let neighbours = ctx.index.objects().iter().any(|o| {
-            o.get("/spec/template").is_some() && o.namespace.as_deref() == ns && ns.is_some()
-        });
-        if near.is_empty() && !neighbours {
+        if near.is_empty() {
             continue;
         }
         let mut msg = format!(
@@ -65,9 +63,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
             a.target_kind,
             a.target_name
         );
-        if !near.is_empty() {
-            msg.push_str(&format!("; found {}", near.join(", ")));
-        }
+        msg.push_str(&format!("; found {}", near.join(", ")));
         out.push(
             a.object
                 .finding(&format!("{}/name", a.target_pointer), msg)
