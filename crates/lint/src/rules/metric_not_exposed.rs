@@ -125,7 +125,25 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
                     "pods" => Some("pod".to_owned()),
                     _ => None,
                 };
-                let Some(resource) = resource else { continue };
+                let Some(resource) = resource else {
+                    // External: the adapter adds namespace="<HPA namespace>" to the
+                    // query unless the rule says `namespaced: false`.
+                    let namespaced = serving.iter().all(|r| {
+                        r.rule
+                            .pointer("/resources/namespaced")
+                            .and_then(Value::as_bool)
+                            != Some(false)
+                            && mapped_resources(r)
+                                .is_some_and(|res| !res.iter().any(|x| x == "namespace"))
+                    });
+                    if namespaced {
+                        out.push(
+                            hpa.value_finding(&pointer, format!("the external rule serving {name} maps no label to namespace and is not `namespaced: false`: the adapter cannot add the HPA's namespace to the query and answers \"unable to fetch metrics\""))
+                                .help("add resources.overrides.namespace: {resource: \"namespace\"} to the rule, or resources.namespaced: false (and select the series explicitly)"),
+                        );
+                    }
+                    continue;
+                };
                 let mut mapped_any = Vec::new();
                 let fits = serving.iter().any(|r| match mapped_resources(r) {
                     None => true,

@@ -1,7 +1,10 @@
 //! ## What it does
 //! Checks Object and External metrics whose name says they count a backlog
 //! (queue length, lag, pending or visible messages, depth) for a target of
-//! type `Value`, in every HPA version.
+//! type `Value`, in every HPA version; and KEDA triggers of queue scalers
+//! (RabbitMQ, Redis lists and streams, Kafka, SQS, Service Bus, Pub/Sub, ...)
+//! with `metricType: Value`, which KEDA turns into the same External `Value`
+//! target.
 //!
 //! ## Why is this bad?
 //! `Value` means "the metric should equal the target at the current size":
@@ -74,7 +77,31 @@ pub(crate) fn is_backlog(name: &str) -> bool {
     })
 }
 
+/// KEDA scalers whose metric is a backlog.
+const QUEUE_SCALERS: [&str; 16] = [
+    "rabbitmq",
+    "redis",
+    "redis-cluster",
+    "redis-sentinel",
+    "redis-streams",
+    "redis-cluster-streams",
+    "redis-sentinel-streams",
+    "kafka",
+    "apache-kafka",
+    "aws-sqs-queue",
+    "azure-queue",
+    "azure-servicebus",
+    "gcp-pubsub",
+    "nats-jetstream",
+    "activemq",
+    "artemis-queue",
+];
+
 fn check(ctx: &DocumentContext<'_, '_>, out: &mut Findings) {
+    if ctx.kind() == ObjectKind::ScaledObject {
+        check_keda(ctx, out);
+        return;
+    }
     if ctx.kind() != ObjectKind::HorizontalPodAutoscaler {
         return;
     }
@@ -111,6 +138,29 @@ fn check(ctx: &DocumentContext<'_, '_>, out: &mut Findings) {
                 ),
             )
             .help(format!("use target: {{type: AverageValue, averageValue: \"{value}\"}} (one replica per {value} items)")),
+        );
+    }
+}
+
+fn check_keda(ctx: &DocumentContext<'_, '_>, out: &mut Findings) {
+    let Some(Value::Array(triggers)) = ctx.get("/spec/triggers") else {
+        return;
+    };
+    for (i, t) in triggers.iter().enumerate() {
+        let Some(kind) = t.get("type").and_then(Value::as_str) else {
+            continue;
+        };
+        if !QUEUE_SCALERS.contains(&kind)
+            || t.get("metricType").and_then(Value::as_str) != Some("Value")
+        {
+            continue;
+        }
+        out.push(
+            ctx.value_finding(
+                &format!("/spec/triggers/{i}/metricType"),
+                format!("the {kind} trigger measures a backlog, but metricType Value makes KEDA's HPA propose ready pods × backlog / target, which keeps multiplying while the backlog drains and runs to maxReplicaCount"),
+            )
+            .help("remove metricType (AverageValue, the default: one replica per target items)"),
         );
     }
 }
