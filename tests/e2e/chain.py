@@ -113,9 +113,13 @@ def _run(env: Env, rendered_dir: Path, report: Report, run_dir: Path, started: l
     started.append(prometheus)
 
     up = wait_until(lambda: port_open(ports[launch.listen_port]) or not exporter.alive(), 25)
+    if exporter.alive():
+        detail = f"listening on pod port {launch.listen_port}" if up else \
+            f"not listening on pod port {launch.listen_port} after 25 s: {exporter.log_tail(2)}"
+    else:
+        detail = f"exited {exporter.popen.returncode}: {exporter.log_tail(2)}"
     if not report.check("exporter starts with the rendered args and env", exporter.alive() and up,
-                        "" if exporter.alive() else f"exited {exporter.popen.returncode}: "
-                        f"{exporter.log_tail(2)}"):
+                        detail):
         return result
     if not _readiness(pipeline, ports, report):
         return result
