@@ -86,7 +86,20 @@ pub fn validate_to(args: &ValidateArgs, color: Color, out: &mut dyn Write) -> Ex
         Format::Json => render::json(&outcome.diagnostics),
         Format::Human => {
             let mut t = render::human(&outcome.diagnostics, &outcome.sources, color);
-            let files = outcome.files.len();
+            // Files that held a profile or a problem; walked directories may
+            // also hold Kubernetes manifests, which are skipped.
+            let files = outcome
+                .profiles
+                .iter()
+                .map(|p| p.file.as_str())
+                .chain(
+                    outcome
+                        .diagnostics
+                        .iter()
+                        .filter_map(|d| d.location.as_ref().map(|l| l.file.as_str())),
+                )
+                .collect::<std::collections::BTreeSet<_>>()
+                .len();
             let profiles = outcome.profiles.len();
             if errors == 0 && !outcome.io_error {
                 t.push_str(&format!(

@@ -32,7 +32,7 @@ checks! {
     MAX_MISSING = "P0204", "max-missing", "No maxReplicas: neither the profile nor a preset sets it.";
     REPLICAS_RANGE = "P0205", "replicas-out-of-range", "A replica count does not fit in the API's 32-bit integer.";
     NO_METRIC = "P0301", "no-metric", "The HPA would have no metric at all.";
-    DUPLICATE_METRIC = "P0302", "duplicate-metric", "The same metric (or queue) is listed twice.";
+    DUPLICATE_METRIC = "P0302", "duplicate-metric", "The same queue is listed twice (a target repeated as a YAML key is already a YAML001 duplicate-key error).";
     TARGET_INVALID = "P0303", "target-invalid", "A resource target sets neither or both of averageUtilization and averageValue, or a non-positive one.";
     MISSING_REQUEST = "P0304", "missing-request", "A cpu/memory Utilization target while a container has no request for that resource.";
     LIMIT_BELOW_REQUEST = "P0305", "limit-below-request", "A container's limit is below its request.";
@@ -48,7 +48,7 @@ checks! {
     INVALID_LABEL = "P0503", "invalid-label", "A label or annotation key or value Kubernetes rejects.";
     GENERATED_NAME_TOO_LONG = "P0504", "generated-name-too-long", "A generated object name would exceed its limit (CronJob: 52 characters).";
     QUEUE_TARGET = "P0601", "queue-target", "backlogPerReplica is not a positive quantity.";
-    NO_QUEUE = "P0602", "no-queue", "queue.queues is empty or has an empty or duplicate name.";
+    NO_QUEUE = "P0602", "no-queue", "queue.queues is empty or has an empty name.";
     INLINE_CREDENTIALS = "P0603", "inline-credentials", "The broker URL carries a password or user inline.";
     BROKER_REFERENCE = "P0604", "broker-reference", "The broker is neither a complete Secret reference nor a URL, or both.";
     EXPORTER_IMAGE_UNPINNED = "P0605", "exporter-image-unpinned", "The exporter image is untagged or `:latest`.";
