@@ -347,3 +347,32 @@ fn docs_rule_table_matches_the_registry() {
         "docs/lint-rules.md's rule table is stale; replace it with the expected text"
     );
 }
+
+/// Documents whose fields have the wrong types and shapes, with every rule
+/// on: the rules skip what they cannot read (the schema check reports it),
+/// and never panic or point outside the file.
+#[test]
+fn wrong_shapes_do_not_break_the_rules() {
+    let path = fixtures().join("robustness/wrong-shapes.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let lines = text.lines().count();
+    for version in ["1.24", "1.33", "1.34"] {
+        let options = LintOptions {
+            rules: RuleSet::only(
+                &scaleplan_lint::registry::all()
+                    .map(|e| e.rule.id)
+                    .collect::<Vec<_>>(),
+            ),
+            jobs: 1,
+            kubernetes_version: version.parse().unwrap(),
+        };
+        let result = lint_text("wrong-shapes.yaml", &text, &options);
+        for d in &result.diagnostics {
+            let l = d.location.as_ref().expect("every finding is located");
+            assert!(
+                l.line >= 1 && l.line <= lines,
+                "{d:?} points outside the file"
+            );
+        }
+    }
+}

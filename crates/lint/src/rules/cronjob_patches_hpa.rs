@@ -252,7 +252,9 @@ fn hpa_patches(words: &[String]) -> Vec<HpaPatch> {
             }
             i += 1;
         }
-        let Some(name) = name else { continue };
+        let Some(name) = name.filter(|n| !n.is_empty()) else {
+            continue;
+        };
         let spec = patch_json
             .and_then(|j| serde_json::from_str::<Value>(&j).ok())
             .and_then(|v| v.get("spec").cloned());

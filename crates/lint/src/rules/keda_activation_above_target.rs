@@ -70,8 +70,13 @@ fn check(ctx: &DocumentContext<'_, '_>, out: &mut Findings) {
             let Some(rest) = key.strip_prefix("activation").filter(|r| !r.is_empty()) else {
                 continue;
             };
-            let mut target_key = rest[..1].to_ascii_lowercase();
-            target_key.push_str(&rest[1..]);
+            let mut chars = rest.chars();
+            let target_key: String = chars
+                .next()
+                .map(|c| c.to_ascii_lowercase())
+                .into_iter()
+                .chain(chars)
+                .collect();
             let (Some(activation), Some(target)) =
                 (number(value), meta.get(&target_key).and_then(number))
             else {

@@ -116,8 +116,8 @@ fn check(ctx: &DocumentContext<'_, '_>, out: &mut Findings) {
         if let Some(d) = field("desiredReplicas").filter(|d| !d.is_empty()) {
             match d.parse::<i64>() {
                 Ok(n) if n > 0 => {}
-                Ok(_) => out.push(
-                    ctx.value_finding(&format!("{base}/desiredReplicas"), "desiredReplicas 0 is rejected by the cron scaler; outside its window a cron trigger already asks for nothing")
+                Ok(n) => out.push(
+                    ctx.value_finding(&format!("{base}/desiredReplicas"), format!("desiredReplicas {n} is rejected by the cron scaler: it must be a positive integer (outside its window a cron trigger already asks for nothing)"))
                         .help("set minReplicaCount: 0 for off-hours zero and give the window the working size, e.g. desiredReplicas: \"5\""),
                 ),
                 Err(_) => out.push(ctx.value_finding(&format!("{base}/desiredReplicas"), format!("desiredReplicas {d:?} is not an integer")).help("write a positive integer as a string, e.g. \"5\"")),

@@ -76,7 +76,11 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
                 ("external", RuleSet::External),
             ] {
                 let Some(src) = m.get(block) else { continue };
-                let Some(name) = src.pointer("/metric/name").and_then(Value::as_str) else {
+                let Some(name) = src
+                    .pointer("/metric/name")
+                    .and_then(Value::as_str)
+                    .filter(|n| !n.is_empty())
+                else {
                     continue;
                 };
                 let pointer =
