@@ -3,7 +3,7 @@
 //! vectors use `now = 0`; the simulator uses seconds since the trace start).
 
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Go's zero `time.Time` in the vectors' encoding; any time far in the past works the same.
 pub const GO_ZERO_TIME_S: i64 = -1_000_000_000_000;
@@ -127,5 +127,7 @@ pub struct PodMetric {
     pub window_s: i64,
 }
 
-/// The per-pod metric map, keyed by pod name. It may name pods that no longer exist.
-pub type PodMetricsInfo = BTreeMap<String, PodMetric>;
+/// The per-pod metric map, keyed by pod name (borrowed from the observations, so building
+/// it allocates no strings; hashed, since a sync does a few lookups per pod). It may name
+/// pods that no longer exist. Only order-independent sums are taken over it.
+pub type PodMetricsInfo<'a> = HashMap<&'a str, PodMetric>;

@@ -14,39 +14,39 @@ pub struct CpuReadiness {
 
 /// The result of [`group_pods`].
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct PodGroups {
+pub struct PodGroups<'a> {
     /// Pods whose sample is used as-is.
     pub ready_count: usize,
     /// Pending pods, and for CPU pods whose readiness makes the sample untrustworthy.
-    pub unready: BTreeSet<String>,
+    pub unready: BTreeSet<&'a str>,
     /// Pods without a sample.
-    pub missing: BTreeSet<String>,
+    pub missing: BTreeSet<&'a str>,
     /// Deleted or Failed pods.
-    pub ignored: BTreeSet<String>,
+    pub ignored: BTreeSet<&'a str>,
 }
 
 /// Classifies each pod, in upstream's order: ignored (deleting or Failed), unready
 /// (Pending), missing (no sample), then — only when `resource` is `cpu` — unready by the
 /// readiness rules, else ready.
-pub fn group_pods(
-    pods: &[PodObservation],
-    metrics: &PodMetricsInfo,
+pub fn group_pods<'a>(
+    pods: &'a [PodObservation],
+    metrics: &PodMetricsInfo<'_>,
     resource: Option<&str>,
     timing: CpuReadiness,
     now_s: i64,
-) -> PodGroups {
+) -> PodGroups<'a> {
     let mut g = PodGroups::default();
     for pod in pods {
         if pod.deleting || pod.phase == PodPhase::Failed {
-            g.ignored.insert(pod.name.clone());
+            g.ignored.insert(&pod.name);
             continue;
         }
         if pod.phase == PodPhase::Pending {
-            g.unready.insert(pod.name.clone());
+            g.unready.insert(&pod.name);
             continue;
         }
-        let Some(metric) = metrics.get(&pod.name) else {
-            g.missing.insert(pod.name.clone());
+        let Some(metric) = metrics.get(pod.name.as_str()) else {
+            g.missing.insert(&pod.name);
             continue;
         };
         if resource == Some("cpu") {
@@ -65,7 +65,7 @@ pub fn group_pods(
                 }
             };
             if unready {
-                g.unready.insert(pod.name.clone());
+                g.unready.insert(&pod.name);
                 continue;
             }
         }
@@ -94,9 +94,9 @@ mod tests {
         }
     }
 
-    fn sample(pod: &str, ts: i64, window: i64) -> PodMetricsInfo {
+    fn sample(pod: &str, ts: i64, window: i64) -> PodMetricsInfo<'_> {
         PodMetricsInfo::from([(
-            pod.to_string(),
+            pod,
             PodMetric {
                 value: 1,
                 timestamp_s: ts,
@@ -110,18 +110,21 @@ mod tests {
         // Misunderstanding §15.8: after the initialization period only never-ready pods
         // are excluded.
         let p = pod("a", Some(false), -300, -100);
-        let g = group_pods(&[p], &sample("a", 0, 60), Some("cpu"), T, 0);
+        let pods = [p];
+        let g = group_pods(&pods, &sample("a", 0, 60), Some("cpu"), T, 0);
         assert_eq!(g.ready_count, 1);
     }
 
     #[test]
     fn never_ready_pod_is_unready_with_strict_comparison() {
         let p = pod("a", Some(false), -300, -295);
-        let g = group_pods(&[p], &sample("a", 0, 60), Some("cpu"), T, 0);
+        let pods = [p];
+        let g = group_pods(&pods, &sample("a", 0, 60), Some("cpu"), T, 0);
         assert!(g.unready.contains("a"));
         // Transition exactly at start + delay: `After` is strict, so the pod counts.
         let p = pod("a", Some(false), -300, -290);
-        let g = group_pods(&[p], &sample("a", 0, 60), Some("cpu"), T, 0);
+        let pods = [p];
+        let g = group_pods(&pods, &sample("a", 0, 60), Some("cpu"), T, 0);
         assert_eq!(g.ready_count, 1);
     }
 
@@ -136,7 +139,8 @@ mod tests {
             0,
         );
         assert_eq!(g.ready_count, 1);
-        let g = group_pods(&[p], &sample("a", 0, 60), None, T, 0);
+        let pods = [p];
+        let g = group_pods(&pods, &sample("a", 0, 60), None, T, 0);
         assert_eq!(g.ready_count, 1);
     }
 
@@ -148,13 +152,8 @@ mod tests {
         let mut pending = pod("p", Some(true), -300, -300);
         pending.phase = PodPhase::Pending;
         let missing = pod("m", Some(true), -300, -300);
-        let g = group_pods(
-            &[deleting, pending, missing],
-            &PodMetricsInfo::new(),
-            None,
-            T,
-            0,
-        );
+        let pods = [deleting, pending, missing];
+        let g = group_pods(&pods, &PodMetricsInfo::new(), None, T, 0);
         assert!(g.ignored.contains("d") && g.unready.contains("p") && g.missing.contains("m"));
     }
 }

@@ -38,7 +38,7 @@ pub struct MetricContext<'a> {
 
 const SIMULATED_FAILURE: &str = "the metrics API returned an error";
 
-impl MetricContext<'_> {
+impl<'a> MetricContext<'a> {
     /// `computeReplicasForMetric`: one metric spec's proposal, or its error (worded like
     /// upstream's so that messages read the same as `kubectl describe hpa`).
     pub fn propose(&self, spec: &MetricSpec) -> MetricProposal {
@@ -153,7 +153,7 @@ impl MetricContext<'_> {
                     timestamp_s: s.timestamp_s,
                     window_s: s.window_s,
                 };
-                (s.pod.clone(), m)
+                (s.pod.as_str(), m)
             })
             .collect();
         let p =
@@ -226,7 +226,7 @@ impl MetricContext<'_> {
         &self,
         resource: &str,
         container: Option<&str>,
-    ) -> Result<PodMetricsInfo, String> {
+    ) -> Result<PodMetricsInfo<'a>, String> {
         let obs = self.observations;
         let prefix = format!("unable to get metrics for resource {resource}");
         if obs.failing.contains(&MetricFetch::Resource) {
@@ -239,7 +239,7 @@ impl MetricContext<'_> {
                 "{prefix}: no metrics returned from resource metrics API"
             ));
         }
-        let mut out = PodMetricsInfo::new();
+        let mut out = PodMetricsInfo::with_capacity(obs.resource_metrics.len());
         for sample in &obs.resource_metrics {
             let value = match container {
                 Some(c) => sample
@@ -260,7 +260,7 @@ impl MetricContext<'_> {
                     timestamp_s: sample.timestamp_s,
                     window_s: sample.window_s,
                 };
-                out.insert(sample.pod.clone(), m);
+                out.insert(sample.pod.as_str(), m);
             }
         }
         Ok(out)

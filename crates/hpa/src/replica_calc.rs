@@ -7,7 +7,7 @@ use crate::go_math::{ceil_i32, trunc_i64};
 use crate::observations::{PodMetric, PodMetricsInfo, PodObservation, PodPhase};
 use crate::pod_groups::{CpuReadiness, group_pods};
 use crate::tolerance::Tolerances;
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 /// Proposal of a Resource/ContainerResource Utilization metric.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,7 +40,7 @@ pub struct ReplicaCalculator<'a> {
 const NO_PODS: &str = "no pods returned by selector while calculating replica count";
 const NO_READY_METRICS: &str = "did not receive metrics for targeted pods (pods might be unready)";
 
-impl ReplicaCalculator<'_> {
+impl<'a> ReplicaCalculator<'a> {
     /// Resource utilization target (`GetResourceReplicas`, §6.1). `metrics` is what the
     /// resource metrics API returned (already restricted to `container` if given).
     pub fn resource_utilization(
@@ -49,7 +49,7 @@ impl ReplicaCalculator<'_> {
         target_utilization: i32,
         resource: &str,
         container: Option<&str>,
-        mut metrics: PodMetricsInfo,
+        mut metrics: PodMetricsInfo<'a>,
         tol: Tolerances,
     ) -> Result<UtilizationProposal, String> {
         if self.pods.is_empty() {
@@ -57,7 +57,7 @@ impl ReplicaCalculator<'_> {
         }
         let groups = group_pods(self.pods, &metrics, Some(resource), self.timing, self.now_s);
         for name in groups.ignored.iter().chain(&groups.unready) {
-            metrics.remove(name);
+            metrics.remove(*name);
         }
         if metrics.is_empty() {
             return Err(NO_READY_METRICS.into());
@@ -83,19 +83,19 @@ impl ReplicaCalculator<'_> {
                 // Scale-down: a missing pod counts as 100% of its request (or the target
                 // when that is above 100%).
                 let fallback = i64::from(target_utilization.max(100));
-                for name in &groups.missing {
+                for &name in &groups.missing {
                     let request = requests.get(name).copied().unwrap_or(0);
-                    metrics.insert(name.clone(), filled(request.wrapping_mul(fallback) / 100));
+                    metrics.insert(name, filled(request.wrapping_mul(fallback) / 100));
                 }
             } else if ratio > 1.0 {
-                for name in &groups.missing {
-                    metrics.insert(name.clone(), filled(0));
+                for &name in &groups.missing {
+                    metrics.insert(name, filled(0));
                 }
             }
         }
         if scale_up_with_unready {
-            for name in &groups.unready {
-                metrics.insert(name.clone(), filled(0));
+            for &name in &groups.unready {
+                metrics.insert(name, filled(0));
             }
         }
 
@@ -120,7 +120,7 @@ impl ReplicaCalculator<'_> {
         current_replicas: i32,
         target_usage: i64,
         resource: Option<&str>,
-        mut metrics: PodMetricsInfo,
+        mut metrics: PodMetricsInfo<'a>,
         tol: Tolerances,
     ) -> Result<UsageProposal, String> {
         if self.pods.is_empty() {
@@ -128,7 +128,7 @@ impl ReplicaCalculator<'_> {
         }
         let groups = group_pods(self.pods, &metrics, resource, self.timing, self.now_s);
         for name in groups.ignored.iter().chain(&groups.unready) {
-            metrics.remove(name);
+            metrics.remove(*name);
         }
         if metrics.is_empty() {
             return Err(NO_READY_METRICS.into());
@@ -150,18 +150,18 @@ impl ReplicaCalculator<'_> {
         if !groups.missing.is_empty() {
             if ratio < 1.0 {
                 // Scale-down: a missing pod counts as exactly the target.
-                for name in &groups.missing {
-                    metrics.insert(name.clone(), filled(target_usage));
+                for &name in &groups.missing {
+                    metrics.insert(name, filled(target_usage));
                 }
             } else if ratio > 1.0 {
-                for name in &groups.missing {
-                    metrics.insert(name.clone(), filled(0));
+                for &name in &groups.missing {
+                    metrics.insert(name, filled(0));
                 }
             }
         }
         if scale_up_with_unready {
-            for name in &groups.unready {
-                metrics.insert(name.clone(), filled(0));
+            for &name in &groups.unready {
+                metrics.insert(name, filled(0));
             }
         }
 
@@ -262,8 +262,8 @@ impl ReplicaCalculator<'_> {
         &self,
         container: Option<&str>,
         resource: &str,
-    ) -> Result<BTreeMap<String, i64>, String> {
-        let mut out = BTreeMap::new();
+    ) -> Result<HashMap<&'a str, i64>, String> {
+        let mut out = HashMap::with_capacity(self.pods.len());
         for pod in self.pods {
             let pod_level = self.pod_level_resources
                 && container.is_none()
@@ -279,7 +279,7 @@ impl ReplicaCalculator<'_> {
             } else {
                 pod_request_from_containers(pod, container, resource)?
             };
-            out.insert(pod.name.clone(), request);
+            out.insert(pod.name.as_str(), request);
         }
         Ok(out)
     }
@@ -383,8 +383,8 @@ fn direction_flipped(ratio: f64, new_ratio: f64) -> bool {
 /// that have both a sample and a request; returns (ratio, utilization, raw average).
 /// Sums are exact (i128), as the newest upstream falls back to big integers.
 pub fn utilization_ratio(
-    metrics: &PodMetricsInfo,
-    requests: &BTreeMap<String, i64>,
+    metrics: &PodMetricsInfo<'_>,
+    requests: &HashMap<&str, i64>,
     target_utilization: i32,
 ) -> Result<(f64, i32, i64), String> {
     let (mut usage_total, mut request_total, mut n) = (0i128, 0i128, 0i128);
@@ -410,7 +410,7 @@ pub fn utilization_ratio(
 }
 
 /// `GetMetricUsageRatio` (§4): usage = floor(Σ/n); returns (ratio, usage).
-pub fn usage_ratio(metrics: &PodMetricsInfo, target_usage: i64) -> (f64, i64) {
+pub fn usage_ratio(metrics: &PodMetricsInfo<'_>, target_usage: i64) -> (f64, i64) {
     let total: i128 = metrics.values().map(|m| i128::from(m.value)).sum();
     let usage = (total / metrics.len() as i128) as i64;
     (usage as f64 / target_usage as f64, usage)

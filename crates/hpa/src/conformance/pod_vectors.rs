@@ -55,12 +55,12 @@ fn timing(input: &Value) -> Result<CpuReadiness, VectorError> {
     }
 }
 
-fn pod_metrics(input: &Value) -> Result<PodMetricsInfo, VectorError> {
+fn pod_metrics(input: &Value) -> Result<PodMetricsInfo<'_>, VectorError> {
     array_of(input, "pod_metrics")?
         .iter()
         .map(|m| {
             Ok((
-                str_of(m, "pod")?.to_string(),
+                str_of(m, "pod")?,
                 PodMetric {
                     value: i64_of(m, "value_milli")?,
                     timestamp_s: opt_i64(m, "timestamp_s")?.unwrap_or(GO_ZERO_TIME_S),
@@ -107,7 +107,7 @@ pub(super) fn replica_calc(input: &Value, expected: &Value) -> Result<(), Vector
     let pods = array_of(input, "pods")?
         .iter()
         .map(|p| {
-            let name = container.clone().unwrap_or_else(|| "container".into());
+            let name = container.clone().unwrap_or_else(|| "container1".into());
             let requests = match opt_i64(p, "request_milli")? {
                 Some(r) => BTreeMap::from([(resource.clone(), r)]),
                 None => BTreeMap::new(),

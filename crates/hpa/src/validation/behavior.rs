@@ -84,7 +84,7 @@ pub(super) fn validate_rules(
             errs.push(invalid_str(
                 &tol_path,
                 &format!("{t}"),
-                "must be greater than or equal to 0",
+                "must be greater or equal to zero",
             ));
         }
     }

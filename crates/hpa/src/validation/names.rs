@@ -1,7 +1,7 @@
 //! Name rules of apimachinery's validation (path segments, DNS-1123 labels, qualified and
 //! resource names), with upstream's messages.
 
-use super::{FieldError, invalid_str};
+use super::{FieldError, invalid};
 
 /// `IsValidPathSegmentName`.
 pub(super) fn path_segment_errors(name: &str) -> Vec<String> {
@@ -39,15 +39,16 @@ pub fn dns1123_label_errors(value: &str) -> Vec<String> {
     errs
 }
 
-/// `ValidateContainerResourceName`: a qualified resource name that is a standard
+/// `ValidateContainerResourceName` (the bad value prints unquoted: `ResourceName` is a
+/// `fmt.Stringer`): a qualified resource name that is a standard
 /// container resource (cpu, memory, ephemeral-storage, hugepages-*), or an extended one.
 pub(super) fn container_resource_name_errors(name: &str, path: &str) -> Vec<FieldError> {
     let mut errs: Vec<FieldError> = qualified_name_errors(name)
         .iter()
-        .map(|m| invalid_str(path, name, m))
+        .map(|m| invalid(path, name, m))
         .collect();
     if errs.is_empty() && !name.contains('/') && !is_standard_resource_name(name) {
-        errs.push(invalid_str(
+        errs.push(invalid(
             path,
             name,
             "must be a standard resource type or fully qualified",
@@ -57,14 +58,14 @@ pub(super) fn container_resource_name_errors(name: &str, path: &str) -> Vec<Fiel
         let container_resource = ["cpu", "memory", "ephemeral-storage"].contains(&name)
             || name.starts_with("hugepages-");
         if !container_resource {
-            errs.push(invalid_str(
+            errs.push(invalid(
                 path,
                 name,
                 "must be a standard resource for containers",
             ));
         }
     } else if !name.contains("kubernetes.io/") && !is_extended_resource_name(name) {
-        errs.push(invalid_str(
+        errs.push(invalid(
             path,
             name,
             "doesn't follow extended resource name standard",
