@@ -194,7 +194,7 @@ def negative_self_checks(env, report: Report, baselines: list, workdir: Path) ->
         return inner
 
     # Several at a time: most of a run is waiting for the exporter's 2 s scrape.
-    with ThreadPoolExecutor(max_workers=5) as pool:
+    with ThreadPoolExecutor(max_workers=8) as pool:
         outcomes = list(pool.map(attempt, jobs))
 
     for rendered, baseline, _ in baselines:
