@@ -175,9 +175,10 @@ fn to_diagnostic(src: &SourceFile, doc: &MarkedYaml<'_>, e: &ValidationError<'_>
             let name = unexpected.first().cloned().unwrap_or_default();
             let child = format!("{ptr}/{}", name.replace('~', "~0").replace('/', "~1"));
             let allowed = schema::allowed_properties(&ptr);
-            let help = match did_you_mean(&name, &allowed) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => format!("allowed fields here: {}", allowed.join(", ")),
+            let help = match (hpa_alias(&name), did_you_mean(&name, &allowed)) {
+                (Some(h), _) => h.to_string(),
+                (None, Some(s)) => format!("did you mean `{s}`?"),
+                (None, None) => format!("allowed fields here: {}", allowed.join(", ")),
             };
             let child_field = yaml::field_path(&child);
             Diagnostic::error(
@@ -253,6 +254,21 @@ fn to_diagnostic(src: &SourceFile, doc: &MarkedYaml<'_>, e: &ValidationError<'_>
             .field(field)
             .help("see `scaleplan schema` or docs/profiles.md for this field"),
     }
+}
+
+/// Where HPA field names that users carry over belong in a profile.
+fn hpa_alias(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "minReplicas" => "in a profile this is `spec.replicas.min`",
+        "maxReplicas" => "in a profile this is `spec.replicas.max`",
+        "scaleTargetRef" => {
+            "in a profile the scaled object is `spec.workload: {kind, name, containers}`"
+        }
+        "metrics" => {
+            "in a profile resource metrics are `spec.targets: {cpu, memory}` and the queue metric is `spec.queue`"
+        }
+        _ => return None,
+    })
 }
 
 fn required_hint(name: &str) -> String {
