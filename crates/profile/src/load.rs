@@ -156,9 +156,17 @@ pub fn check_document(
         return (None, Vec::new());
     }
     let mut diags = checks::structure::check(src, doc, &json);
-    if !diags.is_empty() {
+    let only_unknown_fields = diags.iter().all(|d| d.rule == checks::ids::UNKNOWN_FIELD);
+    if !only_unknown_fields {
         return (None, diags);
     }
+    // Unknown fields alone (typos) do not hide the other problems: check the
+    // rest of the document as if they were absent.
+    let json = if diags.is_empty() {
+        json
+    } else {
+        crate::schema::strip_unknown(&json)
+    };
     let profile: ScalingProfile = match serde_json::from_value(json) {
         Ok(p) => p,
         Err(e) => {

@@ -98,3 +98,32 @@ fn object_schema<'a>(root: &'a Value, mut node: &'a Value) -> Option<&'a Value> 
     }
     None
 }
+
+/// A copy of `instance` without the properties the schema does not allow,
+/// so that a profile whose only fault is a typo can still go through the
+/// semantic checks, and the user sees every problem in one run.
+pub fn strip_unknown(instance: &Value) -> Value {
+    fn walk(v: &mut Value, pointer: &str) {
+        match v {
+            Value::Object(m) => {
+                let allowed = allowed_properties(pointer);
+                if !allowed.is_empty() {
+                    m.retain(|k, _| allowed.contains(k));
+                }
+                for (k, child) in m.iter_mut() {
+                    let p = format!("{pointer}/{}", k.replace('~', "~0").replace('/', "~1"));
+                    walk(child, &p);
+                }
+            }
+            Value::Array(items) => {
+                for (i, child) in items.iter_mut().enumerate() {
+                    walk(child, &format!("{pointer}/{i}"));
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut v = instance.clone();
+    walk(&mut v, "");
+    v
+}

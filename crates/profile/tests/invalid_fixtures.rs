@@ -152,3 +152,29 @@ fn unreadable_path_is_a_usage_error() {
     assert!(out.io_error);
     assert_eq!(out.diagnostics[0].rule, IO);
 }
+
+#[test]
+fn typos_do_not_hide_other_problems() {
+    let text = "\
+apiVersion: scaleplan.dev/v1alpha1
+kind: ScalingProfile
+metadata: {name: shop, namespace: shop}
+spec:
+  preset: api
+  replicas: {min: 5, max: 3, mn: 1}
+  workload: {name: shop, containers: [{name: app, resources: {requests: {cpu: 1, memory: 1Gi}}}]}
+  behavior:
+    scaleUp: {stabilisationWindowSeconds: 10, policies: []}
+";
+    let src = SourceFile::new("typos.yaml", text);
+    let (_, mut diags) = check_source(&src);
+    scaleplan_diag::sort(&mut diags);
+    let rules: Vec<&str> = diags.iter().map(|d| d.rule.as_ref()).collect();
+    assert_eq!(
+        rules,
+        [MIN_ABOVE_MAX, UNKNOWN_FIELD, UNKNOWN_FIELD, EMPTY_POLICIES]
+    );
+    let mut sources = Sources::default();
+    sources.insert(src);
+    insta::assert_snapshot!(human(&diags, &sources, Color::Never));
+}
