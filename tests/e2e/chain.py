@@ -20,6 +20,7 @@ import simulate
 from checks import Report
 from manifests import PipelineError, load, name_of, queue_pipeline
 from pod import PortMap, container_port, exporter_launch
+from profiles import prometheus_services
 from procs import Processes, free_port, port_open, wait_until
 from prom import Prometheus
 from scrape import prometheus_config, scrape_job
@@ -43,6 +44,7 @@ class Env:
     queue_counts: dict | None = None  # messages per profile queue
     scaleplan: Path | None = None  # replay the value through `scaleplan simulate`
     per_replica: float | None = None  # the profile's backlogPerReplica
+    prometheus_spec: dict | None = None  # profiles.profile_prometheus()
 
 
 @dataclass
@@ -77,6 +79,8 @@ def _run(env: Env, rendered_dir: Path, report: Report, run_dir: Path, started: l
                  f"HPA {pipeline.namespace}/{name_of(pipeline.hpa)} {pipeline.metric_type} "
                  f"{pipeline.metric_name}, exporter {name_of(pipeline.exporter)}")
     _static_checks(pipeline, report)
+    if env.prometheus_spec is not None:
+        _adapter_url(pipeline, env.prometheus_spec, report)
     report.check("HPA queue metric target is AverageValue (replicas = ceil(backlog / target))",
                  pipeline.target.get("type") == "AverageValue",
                  f"target {pipeline.target}" + ("" if pipeline.target.get("type") == "AverageValue"
@@ -213,6 +217,29 @@ def _relist_interval(pipeline, job, stack: str, report: Report) -> None:
     except ValueError as e:
         ok, detail = False, str(e)
     report.check("adapter relist interval is not shorter than the scrape interval", ok, detail)
+
+
+def _adapter_url(pipeline, spec: dict, report: Report) -> None:
+    """The adapter cannot be run here, but where it looks for Prometheus can be
+    checked: the Service the profile's stack and release create (tutorial bug:
+    `prometheus-server:80` on a kube-prometheus-stack install)."""
+    p = (pipeline.adapter_values or {}).get("prometheus") or {}
+    url = f"{p.get('url', '')}{':' + str(p['port']) if p.get('port') else ''}{p.get('path') or ''}"
+    if spec.get("url"):
+        report.check("adapter --prometheus-url is the profile's url", str(spec["url"]).rstrip("/") in url, url)
+        return
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    ns = spec["namespace"]
+    wanted = prometheus_services(spec["stack"], spec["release"])
+    hosts = {(f"{svc}.{ns}{suffix}", svc_port) for svc, svc_port in wanted
+             for suffix in (".svc", ".svc.cluster.local", "")}
+    report.check(f"adapter --prometheus-url names the {spec['stack']} Service of release "
+                 f"{spec['release']} in {ns}", (parts.hostname, port) in hosts,
+                 f"{url}; the chart creates {', '.join(f'{s}.{ns}.svc:{n}' for s, n in wanted)}")
 
 
 def _static_checks(pipeline, report: Report) -> None:

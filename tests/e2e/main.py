@@ -160,8 +160,10 @@ def run(args, report: Report, workdir: Path, procs: Processes) -> None:
 
     baselines = []
     for d, pipeline, queues, source in plans:
-        stack, release = profile_prometheus(args.repo, d)
+        prom_spec = profile_prometheus(args.repo, d)
+        stack, release = prom_spec["stack"], prom_spec["release"]
         run_env = replace(env, backlog=sum(counts[q] for q in queues), stack=stack, release=release,
+                          prometheus_spec=prom_spec,
                           queue_counts={q: counts[q] for q in queues}, scaleplan=args.scaleplan,
                           per_replica=profile_backlog_per_replica(args.repo, d))
         report.section(f"rendered chain: {d} (queues {queues} from {source}, N={run_env.backlog}, "

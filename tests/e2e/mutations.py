@@ -202,6 +202,19 @@ def hpa_target_number(files):
     return f"HPA target averageValue {old} -> {t['averageValue']} (profile's backlogPerReplica unchanged)"
 
 
+def adapter_prometheus_url(files):
+    v = _values(files)
+    if not v or "prometheus" not in v:
+        return None
+    old = f"{v['prometheus'].get('url')}:{v['prometheus'].get('port')}"
+    kps = any(True for _ in _objs(files, "ServiceMonitor"))
+    # The tutorial's URL on a kube-prometheus-stack install, and the other way round.
+    v["prometheus"]["url"] = ("http://prometheus-server.monitoring.svc.cluster.local" if kps
+                              else "http://prometheus-kube-prometheus-prometheus.monitoring.svc")
+    v["prometheus"]["port"] = 80 if kps else 9090
+    return f"adapter prometheus {old} -> {v['prometheus']['url']}:{v['prometheus']['port']}"
+
+
 def broker_env_name(files):
     c = _exporter_container(files)
     for e in (c or {}).get("env") or []:
@@ -318,6 +331,7 @@ MUTATIONS = [
     Mutation("scrape", "scrape route names no Service port", scrape_route),
     Mutation("scrape", "Service selects no pod", service_selector),
     Mutation("scrape", "ServiceMonitor not selected by the stack's Prometheus", service_monitor_release),
+    Mutation("adapter", "adapter pointed at the other stack's Prometheus Service", adapter_prometheus_url),
     Mutation("hpa", "HPA target type Value on a backlog", hpa_target_value),
     Mutation("hpa", "HPA target is not the profile's backlogPerReplica", hpa_target_number),
     Mutation("exporter config", "broker URL under the wrong variable name", broker_env_name),

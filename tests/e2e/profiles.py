@@ -88,12 +88,32 @@ def profile_queues(repo: Path, rendered_dir: Path) -> tuple[list[str] | None, st
     return ([str(q) for q in spec["queues"]] if spec else None), source
 
 
-def profile_prometheus(repo: Path, rendered_dir: Path) -> tuple[str, str]:
-    """(stack, release) of the Prometheus the profile says scrapes the
-    exporter, with the model's defaults."""
+def profile_prometheus(repo: Path, rendered_dir: Path) -> dict:
+    """The Prometheus the profile says scrapes the exporter and serves the
+    adapter: stack, release, namespace and an explicit url (or None), with the
+    model's defaults."""
     spec, _ = profile_queue_spec(repo, rendered_dir)
     p = (spec or {}).get("prometheus") or {}
-    return str(p.get("stack", "kube-prometheus-stack")), str(p.get("release", "prometheus"))
+    return {"stack": str(p.get("stack", "kube-prometheus-stack")),
+            "release": str(p.get("release", "prometheus")),
+            "namespace": str(p.get("namespace", "monitoring")),
+            "url": p.get("url")}
+
+
+def prometheus_services(stack: str, release: str) -> list[tuple[str, int]]:
+    """(Service name, port) the stack's Helm chart creates for a release.
+    kube-prometheus-stack: `<fullname>-prometheus`:9090 with fullname =
+    "<release>-kube-prometheus-stack" (or the release if it contains the chart
+    name) cut to 26 characters, plus the operator's `prometheus-operated`:9090.
+    prometheus chart: `<release>-server` (release containing "prometheus") or
+    `<release>-prometheus-server`, port 80."""
+    if stack == "kube-prometheus-stack":
+        name = "kube-prometheus-stack"
+        full = release if name in release else f"{release}-{name}"
+        full = full[:26].rstrip("-")
+        return [(f"{full}-prometheus", 9090), ("prometheus-operated", 9090)]
+    full = f"{release}-server" if "prometheus" in release else f"{release}-prometheus-server"
+    return [(full[:63].rstrip("-"), 80)]
 
 
 VARIANT_QUEUE = "e2e-second"
