@@ -43,6 +43,7 @@ checks! {
     EMPTY_POLICIES = "P0404", "empty-policies", "An explicit empty policies list, which the API server rejects.";
     NEGATIVE_TOLERANCE = "P0405", "negative-tolerance", "A negative tolerance.";
     HPA_API_REJECTS = "P0406", "hpa-api-rejects", "The generated HPA fails the API server's validation in a way no more specific check caught (a safety net; reaching it is a bug).";
+    TOLERANCE_GATE = "P0407", "tolerance-gate", "Warning: `tolerance` needs the alpha HPAConfigurableTolerance feature gate.";
     INVALID_NAME = "P0501", "invalid-name", "A name Kubernetes rejects (DNS-1123 label or subdomain rules).";
     INVALID_NAMESPACE = "P0502", "invalid-namespace", "A namespace Kubernetes rejects.";
     INVALID_LABEL = "P0503", "invalid-label", "A label or annotation key or value Kubernetes rejects.";
@@ -54,6 +55,7 @@ checks! {
     EXPORTER_IMAGE_UNPINNED = "P0605", "exporter-image-unpinned", "The exporter image is untagged or `:latest`.";
     EXPORTER_PORT = "P0606", "exporter-port", "The exporter port is outside [1, 65535].";
     PROMETHEUS_URL = "P0607", "prometheus-url", "The Prometheus URL override is not an http(s) URL.";
+    SCALE_TO_ZERO_GATE = "P0608", "scale-to-zero-gate", "Warning: minReplicas 0 needs the alpha HPAScaleToZero feature gate.";
     INVALID_CRON = "P0701", "invalid-cron", "A schedule Kubernetes rejects or that never fires.";
     INVALID_TIME_ZONE = "P0702", "invalid-time-zone", "A time zone not in the IANA database.";
     SCHEDULED_REPLICAS = "P0703", "scheduled-replicas", "Scheduled or restored replicas outside [1, maxReplicas].";

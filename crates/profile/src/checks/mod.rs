@@ -5,6 +5,7 @@
 mod api;
 mod behavior;
 mod duplicates;
+mod gates;
 pub mod ids;
 mod k8s_names;
 pub mod quantity;
@@ -79,6 +80,10 @@ pub fn semantic(ctx: &Ctx<'_, '_>) -> Vec<Diagnostic> {
     // Only when nothing specific was found: otherwise the same problem would be reported twice.
     if out.is_empty() {
         api::check(ctx, &mut out);
+    }
+    // Feature-gate warnings only for otherwise valid profiles: noise beside real errors.
+    if out.is_empty() {
+        gates::check(ctx, &mut out);
     }
     out
 }
