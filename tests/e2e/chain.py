@@ -86,17 +86,23 @@ def _run(env: Env, rendered_dir: Path, report: Report, run_dir: Path, started: l
                  f"target {pipeline.target}" + ("" if pipeline.target.get("type") == "AverageValue"
                                                 else ": Value multiplies by the current replicas"))
 
-    # The exporter, as the kubelet would run the rendered container.
-    ports = PortMap()
-    try:
-        launch = exporter_launch(pipeline, env.python, env.redis_port, ports)
-    except PipelineError as e:
-        report.check("exporter container can be run", False, str(e))
-        return result
-    for n in launch.notes:
+    # The exporter pods, as the kubelet would run the rendered container: one
+    # process per replica, each with its own pod network.
+    replicas = max(1, min(int((pipeline.exporter.get("spec") or {}).get("replicas", 1) or 1), 3))
+    pods = []
+    for r in range(replicas):
+        ports = PortMap()
+        try:
+            launch = exporter_launch(pipeline, env.python, env.redis_port, ports)
+        except PipelineError as e:
+            report.check("exporter container can be run", False, str(e))
+            return result
+        exporter = env.procs.start("celery-exporter", launch.argv, launch.env,
+                                   run_dir / f"exporter-{r}.log")
+        started.append(exporter)
+        pods.append((f"{name_of(pipeline.exporter)}-e2e-{r}", ports, launch, exporter))
+    for n in pods[0][2].notes:
         report.note(n)
-    exporter = env.procs.start("celery-exporter", launch.argv, launch.env, run_dir / "exporter.log")
-    started.append(exporter)
 
     # Prometheus, scraping the pod port the Service/ServiceMonitor routes to.
     job = scrape_job(pipeline, env.stack, env.release)
@@ -107,7 +113,9 @@ def _run(env: Env, rendered_dir: Path, report: Report, run_dir: Path, started: l
     _relist_interval(pipeline, job, env.stack, report)
     decoy = _decoy(job)
     prom_port = free_port()
-    config = prometheus_config([(job, ports[job.pod_port]), (decoy, env.decoy_port)])
+    targets = [(ports[job.pod_port], {"pod": pod} if "pod" in job.labels else {})
+               for pod, ports, _, _ in pods]
+    config = prometheus_config([(job, targets), (decoy, env.decoy_port)])
     (run_dir / "prometheus.yml").write_text(yaml.safe_dump(config, sort_keys=False))
     prometheus = env.procs.start("prometheus", [
         env.prometheus, f"--config.file={run_dir / 'prometheus.yml'}",
@@ -116,24 +124,25 @@ def _run(env: Env, rendered_dir: Path, report: Report, run_dir: Path, started: l
         {"PATH": "/usr/bin:/bin", "HOME": str(run_dir)}, run_dir / "prometheus.log")
     started.append(prometheus)
 
-    up = wait_until(lambda: port_open(ports[launch.listen_port]) or not exporter.alive(), 25)
-    if exporter.alive():
-        detail = f"listening on pod port {launch.listen_port}" if up else \
-            f"not listening on pod port {launch.listen_port} after 25 s: {exporter.log_tail(2)}"
-    else:
-        detail = f"exited {exporter.popen.returncode}: {exporter.log_tail(2)}"
-    if not report.check("exporter starts with the rendered args and env", exporter.alive() and up,
-                        detail):
-        return result
-    if not _readiness(pipeline, ports, report):
-        return result
+    for pod, ports, launch, exporter in pods:
+        up = wait_until(lambda: port_open(ports[launch.listen_port]) or not exporter.alive(), 25)
+        if exporter.alive():
+            detail = f"{pod} listening on pod port {launch.listen_port}" if up else \
+                f"{pod} not listening on pod port {launch.listen_port} after 25 s: {exporter.log_tail(2)}"
+        else:
+            detail = f"{pod} exited {exporter.popen.returncode}: {exporter.log_tail(2)}"
+        if not report.check("exporter starts with the rendered args and env",
+                            exporter.alive() and up, detail):
+            return result
+        if not _readiness(pipeline, ports, report):
+            return result
 
     prom = Prometheus(prom_port)
     if not report.check("Prometheus is ready", wait_until(prom.ready, 20),
                         prometheus.log_tail(2)):
         return result
     job_sel = f'job="{job.labels.get("job", job.job_name)}",namespace="{job.labels["namespace"]}"'
-    wait_until(lambda: prom.scrapes_done(job_sel) >= 1, 15, 0.3)
+    wait_until(lambda: prom.scrapes_done(job_sel) >= len(pods), 15, 0.3)
     health = prom.target_health(job.job_name)
     if not report.check("Prometheus scrapes the exporter through the rendered port and path",
                         health.startswith("up"), f"target {health}"):

@@ -213,6 +213,12 @@ def negative_self_checks(env, report: Report, baselines: list, workdir: Path) ->
             if what is None:
                 report.note(f"[{m.link}] {m.name}: not applicable to this rendering")
                 continue
+            if m.must_pass:
+                bad = inner.first_failure()
+                report.check(f"[{m.link}] {m.name}", bad is None and inner.passed > 0,
+                             f"{what} => failed check \"{bad.name}\": {bad.detail[:180]}" if bad else
+                             f"{what}: all {inner.passed} checks pass")
+                continue
             caught = next((c for c in inner.checks if not c.ok and c.name in passed_before), None)
             report.check(f"[{m.link}] {m.name} is detected", caught is not None,
                          f"{what} => failed check \"{caught.name}\": {caught.detail[:180]}" if caught else

@@ -19,6 +19,7 @@ class Mutation:
     link: str  # metric name | label | port | query | scrape | exporter config | hpa
     name: str
     apply: Callable[[list[tuple[Path, list]]], str | None]  # returns what it changed, or None
+    must_pass: bool = False  # a change the chain must survive (a control, not a break)
 
 
 def _load(root: Path) -> list[tuple[Path, list]]:
@@ -215,6 +216,25 @@ def adapter_prometheus_url(files):
     return f"adapter prometheus {old} -> {v['prometheus']['url']}:{v['prometheus']['port']}"
 
 
+def exporter_replicas(files):
+    for d in _objs(files, "Deployment"):
+        if _exporter_container([(None, [d])]) is not None:
+            d["spec"]["replicas"] = 2
+            return "exporter Deployment replicas 1 -> 2 (two pods, duplicate series)"
+    return None
+
+
+def replicas_summed(files):
+    if exporter_replicas(files) is None:
+        return None
+    for r in _rules(files):
+        q = r.get("metricsQuery", "")
+        if "max by" in q:
+            r["metricsQuery"] = q.replace("max by", "sum by", 1)
+            return f"exporter replicas 2 and metricsQuery -> {r['metricsQuery']}"
+    return None
+
+
 def broker_env_name(files):
     c = _exporter_container(files)
     for e in (c or {}).get("env") or []:
@@ -335,6 +355,9 @@ MUTATIONS = [
     Mutation("hpa", "HPA target type Value on a backlog", hpa_target_value),
     Mutation("hpa", "HPA target is not the profile's backlogPerReplica", hpa_target_number),
     Mutation("exporter config", "broker URL under the wrong variable name", broker_env_name),
+    Mutation("query", "two exporter pods and a metricsQuery that adds them up", replicas_summed),
+    Mutation("control", "two exporter pods: the rendered query still reads N", exporter_replicas,
+             must_pass=True),
     Mutation("exporter config", "queues not listed for the exporter (no worker has been seen)", queues_env),
     Mutation("query", "metricsQuery drops <<.LabelMatchers>>", query_without_matchers),
     Mutation("query", "metricsQuery groups by (<<.GroupBy>>, ...) (empty for external rules)",

@@ -61,19 +61,22 @@ class Prometheus:
             return False
 
     def scrapes_done(self, selector: str) -> int:
-        """How many scrapes of the target matching `selector` Prometheus has
-        stored (up or down)."""
+        """How many targets matching `selector` Prometheus has scraped at least
+        once (up or down)."""
         r = self.query(f"count_over_time(up{{{selector}}}[5m])")
-        if not r.ok or not r.data or not r.data.get("result"):
+        if not r.ok or not r.data:
             return 0
-        return int(float(r.data["result"][0]["value"][1]))
+        return len(r.data.get("result") or [])
 
     def target_health(self, job: str) -> str:
         r = self._get("/api/v1/targets", [("state", "active")])
         if not r.ok:
             return "unknown"
-        for t in r.data.get("activeTargets", []):
-            if t.get("scrapePool") == job:
+        mine = [t for t in r.data.get("activeTargets", []) if t.get("scrapePool") == job]
+        if not mine:
+            return "no target"
+        for t in mine:  # every pod must be up
+            if t.get("health") != "up":
                 err = t.get("lastError") or ""
                 return t.get("health", "unknown") + (f" ({err})" if err else "")
-        return "no target"
+        return "up" + (f" ({len(mine)} pods)" if len(mine) > 1 else "")

@@ -128,20 +128,24 @@ def scrape_job(pipeline, stack: str = "", release: str = "prometheus") -> Scrape
                              "annotations on it: Prometheus would not scrape the exporter")
 
 
-def prometheus_config(jobs: list[tuple[ScrapeJob, int | None]]) -> dict:
-    """A Prometheus config with one static job per (job, loopback port)."""
+def prometheus_config(jobs: list[tuple[ScrapeJob, int | list[tuple[int, dict]] | None]]) -> dict:
+    """A Prometheus config with one static job per ScrapeJob; its targets are a
+    loopback port, or (port, per-target labels) for each pod of a Deployment."""
     scrape_configs = []
-    for job, port in jobs:
-        if port is None:
+    for job, targets in jobs:
+        if targets is None:
             continue
+        if isinstance(targets, int):
+            targets = [(targets, {})]
+        common = {k: v for k, v in job.labels.items() if k != "job"}
         cfg = {
             "job_name": job.job_name,
             "honor_labels": job.honor_labels,
             "metrics_path": job.path,
             "scrape_interval": SCRAPE_INTERVAL,
             "scrape_timeout": SCRAPE_INTERVAL,
-            "static_configs": [{"targets": [f"127.0.0.1:{port}"],
-                                "labels": {k: v for k, v in job.labels.items() if k != "job"}}],
+            "static_configs": [{"targets": [f"127.0.0.1:{port}"], "labels": dict(common, **extra)}
+                               for port, extra in targets],
         }
         if "job" in job.labels and job.labels["job"] != job.job_name:
             cfg["relabel_configs"] = [{"target_label": "job", "replacement": job.labels["job"]}]
