@@ -101,9 +101,18 @@ pub fn validate_to(args: &ValidateArgs, color: Color, out: &mut dyn Write) -> Ex
                 .collect::<std::collections::BTreeSet<_>>()
                 .len();
             let profiles = outcome.profiles.len();
+            let warnings = outcome
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Warning)
+                .count();
             if errors == 0 && !outcome.io_error {
+                let note = match warnings {
+                    0 => String::new(),
+                    n => format!(" ({n} warning{})", plural(n)),
+                };
                 t.push_str(&format!(
-                    "{profiles} profile{} in {files} file{}: valid\n",
+                    "{profiles} profile{} in {files} file{}: valid{note}\n",
                     plural(profiles),
                     plural(files)
                 ));

@@ -48,6 +48,13 @@ fn exit_codes_and_formats() {
     assert_eq!(v["diagnostics"][0]["location"]["line"], 17);
     assert_eq!(v["diagnostics"][0]["field"], "spec.queue.broker.url");
 
+    let (exit, out) = run(&["tests/fixtures/profiles/invalid/tolerance-gate.yaml"]);
+    assert_eq!(exit, Exit::Ok, "warnings do not fail validation");
+    assert!(
+        out.contains("warning[P0407]") && out.ends_with(": valid (1 warning)\n"),
+        "{out}"
+    );
+
     let (exit, _) = run(&["does/not/exist.yaml"]);
     assert_eq!(exit, Exit::Usage);
 }
