@@ -11,8 +11,8 @@ use scaleplan_profile::{api_validation, check_source};
 fn rules() -> impl Strategy<Value = Option<ScalingRules>> {
     let policy = (
         prop_oneof![Just(PolicyType::Pods), Just(PolicyType::Percent)],
-        -2i64..12,
-        -5i64..2000,
+        prop_oneof![4 => 1i64..12, 1 => -2i64..1],
+        prop_oneof![4 => 1i64..1800, 1 => -5i64..2000],
     )
         .prop_map(|(policy_type, value, period_seconds)| ScalingPolicy {
             policy_type,
@@ -21,20 +21,26 @@ fn rules() -> impl Strategy<Value = Option<ScalingRules>> {
         });
     proptest::option::of(
         (
-            proptest::option::of(-10i64..4000),
+            proptest::option::of(prop_oneof![4 => 0i64..3600, 1 => -10i64..4000]),
             proptest::option::of(prop_oneof![
                 Just(SelectPolicy::Max),
                 Just(SelectPolicy::Min),
                 Just(SelectPolicy::Disabled)
             ]),
-            proptest::option::of(proptest::collection::vec(policy, 0..3)),
             proptest::option::of(prop_oneof![
-                Just("-0.1"),
-                Just("0"),
-                Just("0.05"),
-                Just("50m"),
-                Just("x")
+                4 => proptest::collection::vec(policy.clone(), 1..3),
+                1 => proptest::collection::vec(policy, 0..1)
             ]),
+            proptest::option::weighted(
+                0.3,
+                prop_oneof![
+                    Just("-0.1"),
+                    Just("0"),
+                    Just("0.05"),
+                    Just("50m"),
+                    Just("x")
+                ],
+            ),
         )
             .prop_map(|(w, sp, policies, tol)| ScalingRules {
                 stabilization_window_seconds: w,
@@ -48,7 +54,7 @@ fn rules() -> impl Strategy<Value = Option<ScalingRules>> {
 fn target() -> impl Strategy<Value = Option<Option<ResourceTarget>>> {
     proptest::option::of(proptest::option::of(
         (
-            proptest::option::of(-5i64..150),
+            proptest::option::of(prop_oneof![3 => 1i64..150, 1 => -5i64..1]),
             proptest::option::of(prop_oneof![
                 Just("500m"),
                 Just("0"),
@@ -67,8 +73,11 @@ fn target() -> impl Strategy<Value = Option<Option<ResourceTarget>>> {
 fn queue() -> impl Strategy<Value = Option<QueueSpec>> {
     proptest::option::of(
         (
-            prop_oneof![Just("30"), Just("0"), Just("-3"), Just("0.5"), Just("10k")],
-            proptest::collection::vec(prop_oneof![Just("celery"), Just("reports")], 0..3),
+            prop_oneof![4 => Just("30"), 1 => Just("0"), 1 => Just("-3"), 1 => Just("0.5"), 1 => Just("10k")],
+            prop_oneof![
+                4 => proptest::collection::vec(prop_oneof![Just("celery"), Just("reports")], 1..2),
+                1 => proptest::collection::vec(Just("celery"), 0..3)
+            ],
             any::<bool>(),
             prop_oneof![
                 Just(QueueMetricType::External),
@@ -97,12 +106,12 @@ fn queue() -> impl Strategy<Value = Option<QueueSpec>> {
 fn profile() -> impl Strategy<Value = ScalingProfile> {
     (
         proptest::option::of(prop_oneof![Just(Preset::Api), Just(Preset::Worker)]),
-        proptest::option::of(-1i64..12),
-        proptest::option::of(-1i64..12),
+        proptest::option::of(prop_oneof![4 => 1i64..6, 1 => -1i64..1]),
+        proptest::option::of(prop_oneof![4 => 3i64..12, 1 => -1i64..4]),
         (target(), target()),
         (rules(), rules()),
         queue(),
-        any::<bool>(),
+        prop_oneof![4 => Just(true), 1 => Just(false)],
     )
         .prop_map(
             |(preset, min, max, (cpu, memory), (up, down), queue, mem_request)| ScalingProfile {
