@@ -180,3 +180,25 @@ spec:
     sources.insert(src);
     insta::assert_snapshot!(human(&diags, &sources, Color::Never));
 }
+
+#[test]
+fn a_misspelt_required_field_is_reported_once() {
+    let text = "\
+apiVersion: scaleplan.dev/v1alpha1
+kind: ScalingProfile
+metadata: {name: shop, namespace: shop}
+spec:
+  preset: api
+  workload: {name: shop, containers: [{name: app, resources: {requests: {cpu: 1, memory: 1Gi}}}]}
+  behavior:
+    scaleUp:
+      policies: [{type: Pods, value: 1, periodSecond: 60}]
+";
+    let (_, diags) = check_source(&SourceFile::new("typo.yaml", text));
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!(diags[0].rule, UNKNOWN_FIELD);
+    assert_eq!(
+        diags[0].help.as_deref(),
+        Some("did you mean `periodSeconds`?")
+    );
+}

@@ -23,7 +23,38 @@ pub fn check(src: &SourceFile, doc: &MarkedYaml<'_>, json: &Value) -> Vec<Diagno
         flatten(src, doc, &err, &mut out);
     }
     out.dedup_by(|a, b| a.location == b.location && a.message == b.message);
+    drop_missing_explained_by_typos(&mut out);
     out
+}
+
+/// `periodSecond: 60` yields both "unknown field `periodSecond`" and
+/// "missing field `periodSeconds`"; the first (with its did-you-mean) says it
+/// all, so the second is dropped.
+fn drop_missing_explained_by_typos(out: &mut Vec<Diagnostic>) {
+    fn split(field: &str) -> (&str, &str) {
+        field.rsplit_once('.').unwrap_or(("", field))
+    }
+    let typos: Vec<(String, String)> = out
+        .iter()
+        .filter(|d| d.rule == UNKNOWN_FIELD)
+        .filter_map(|d| d.field.as_deref())
+        .map(|f| {
+            let (parent, name) = split(f);
+            (parent.to_string(), name.to_string())
+        })
+        .collect();
+    out.retain(|d| {
+        if d.rule != MISSING_FIELD {
+            return true;
+        }
+        let Some(field) = d.field.as_deref() else {
+            return true;
+        };
+        let (parent, name) = split(field);
+        !typos
+            .iter()
+            .any(|(p, typo)| p == parent && did_you_mean(typo, &[name.to_string()]).is_some())
+    });
 }
 
 /// A document that is clearly something else (a Deployment, an HPA) gets one
