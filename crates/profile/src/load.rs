@@ -165,7 +165,13 @@ pub fn check_document(
     let json = if diags.is_empty() {
         json
     } else {
-        crate::schema::strip_unknown(&json)
+        let stripped = crate::schema::strip_unknown(&json);
+        // A misspelt required field leaves the rest incomplete: the typo's
+        // message already says what to write.
+        if !crate::schema::validator().is_valid(&stripped) {
+            return (None, diags);
+        }
+        stripped
     };
     let profile: ScalingProfile = match serde_json::from_value(json) {
         Ok(p) => p,
