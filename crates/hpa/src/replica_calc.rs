@@ -415,3 +415,7 @@ pub fn usage_ratio(metrics: &PodMetricsInfo<'_>, target_usage: i64) -> (f64, i64
     let usage = (total / metrics.len() as i128) as i64;
     (usage as f64 / target_usage as f64, usage)
 }
+
+#[cfg(test)]
+#[path = "replica_calc_tests.rs"]
+mod tests;

@@ -228,7 +228,7 @@ pub(super) fn generate_rules(input: &Value, expected: &Value) -> Result<(), Vect
         "down" => generate_scale_down_rules(given.as_ref()),
         d => return Err(VectorError::Malformed(format!("unknown direction {d:?}"))),
     };
-    let mut got = obj(vec![
+    let got = obj(vec![
         (
             "policies",
             serde_json::to_value(&r.policies).unwrap_or(Value::Null),
@@ -242,10 +242,33 @@ pub(super) fn generate_rules(input: &Value, expected: &Value) -> Result<(), Vect
             json!(r.select_policy.as_ref().map(|p| p.as_str())),
         ),
     ]);
-    if let Some(t) = r.tolerance_value() {
-        got.insert("tolerance".into(), json!(t));
+    // A copied tolerance may be written as a float, a quantity string or milli-units.
+    let mut rest = expected.clone();
+    let want_tolerance = rest.as_object_mut().and_then(|o| {
+        o.remove("tolerance")
+            .map(|v| (v, false))
+            .or_else(|| o.remove("tolerance_milli").map(|v| (v, true)))
+    });
+    compare(&rest, got)?;
+    if let Some((want, milli)) = want_tolerance {
+        let got_t = r.tolerance_value();
+        let ok = match (&want, got_t) {
+            (Value::Null, None) => true,
+            (Value::String(q), Some(t)) => {
+                crate::quantity::Quantity::parse(q).is_ok_and(|q| q.as_approximate_f64() == t)
+            }
+            (Value::Number(n), Some(t)) if milli => n.as_f64() == Some((t * 1000.0).round()),
+            (Value::Number(n), Some(t)) => n.as_f64() == Some(t),
+            _ => false,
+        };
+        if !ok {
+            return Err(VectorError::Mismatch(Mismatch {
+                expected: expected.to_string(),
+                got: format!("tolerance {got_t:?}"),
+            }));
+        }
     }
-    compare(expected, got)
+    Ok(())
 }
 
 pub(super) fn validation(input: &Value, expected: &Value) -> Result<(), VectorError> {
