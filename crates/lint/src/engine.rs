@@ -268,6 +268,14 @@ fn read_input(file: usize, input: &Input, options: &LintOptions) -> FileOutcome 
             &object,
             options.kubernetes_version,
         );
+        // Profiles are checked by their own crate; their findings keep
+        // their own IDs (P0...), all switched by PROFILE001.
+        let mut profile_findings = Vec::new();
+        if object.kind == ObjectKind::ScalingProfile
+            && rules.severity(checks::SCALING_PROFILE).is_some()
+        {
+            profile_findings = scaleplan_profile::check_document(&src, doc.root, doc.index).1;
+        }
         for (rule, severity) in &rules.active {
             if let Check::Document(check) = rule.check {
                 let mut findings = Findings::new(rule.id, *severity);
@@ -287,6 +295,13 @@ fn read_input(file: usize, input: &Input, options: &LintOptions) -> FileOutcome 
                 outcome.suppressed += 1;
             } else {
                 push_engine(&mut outcome.diagnostics, rules, d);
+            }
+        }
+        for d in profile_findings {
+            if suppression.as_ref().is_some_and(|s| s.covers(&d.rule)) {
+                outcome.suppressed += 1;
+            } else {
+                outcome.diagnostics.push(d);
             }
         }
         if object.kind != ObjectKind::NotAnObject {

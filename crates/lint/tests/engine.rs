@@ -217,3 +217,35 @@ fn cross_object_findings_are_located_in_their_own_file() {
         "Deployment/web is targeted by HorizontalPodAutoscaler/a"
     );
 }
+
+#[test]
+fn scaling_profiles_are_checked_by_the_profile_crate() {
+    let profiles = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../profiles");
+    let (inputs, _) = scaleplan_lint::input::collect(&[profiles], &Config::default());
+    let opts = LintOptions {
+        rules: RuleSet::only(&["PROFILE001", "K8S001"]),
+        jobs: 1,
+        ..LintOptions::default()
+    };
+    let result = lint(&inputs, &opts);
+    assert!(
+        result
+            .files
+            .iter()
+            .any(|f| f.kinds.iter().any(|k| k.starts_with("ScalingProfile")))
+    );
+    assert!(result.diagnostics.is_empty(), "{:#?}", result.diagnostics);
+    // A typo in a profile is reported with the profile check's own ID.
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../profiles/api.yaml"),
+    )
+    .unwrap()
+    .replace("preset: api", "preset: api\n  presett: api");
+    let result = lint_text("api.yaml", &text, &opts);
+    assert_eq!(result.diagnostics.len(), 1, "{:#?}", result.diagnostics);
+    assert!(
+        result.diagnostics[0].rule.starts_with('P'),
+        "{:?}",
+        result.diagnostics[0]
+    );
+}

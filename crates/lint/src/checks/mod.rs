@@ -10,11 +10,13 @@ crate::registry::register! { CHECKS:
     template,
     not_utf8,
     schema_violation,
+    scaling_profile,
 }
 
 pub use alias_budget::ID as ALIAS_BUDGET;
 pub use duplicate_key::ID as DUPLICATE_KEY;
 pub use not_utf8::ID as NOT_UTF8;
+pub use scaling_profile::ID as SCALING_PROFILE;
 pub use schema_violation::ID as SCHEMA_VIOLATION;
 pub use template::ID as TEMPLATE;
 pub use yaml_syntax::ID as YAML_SYNTAX;
