@@ -193,7 +193,7 @@ pub fn rules(args: &RulesArgs) -> Exit {
         );
         return Exit::Ok;
     }
-    println!("{:<8} {:<34} {:<8} SUMMARY", "ID", "NAME", "SEVERITY");
+    println!("{:<11} {:<34} {:<9} SUMMARY", "ID", "NAME", "SEVERITY");
     for e in registry::all() {
         let severity = if e.rule.enabled {
             e.rule.severity.to_string()
@@ -201,7 +201,7 @@ pub fn rules(args: &RulesArgs) -> Exit {
             format!("({})", e.rule.severity)
         };
         println!(
-            "{:<8} {:<34} {:<8} {}",
+            "{:<11} {:<34} {:<9} {}",
             e.rule.id, e.rule.name, severity, e.rule.summary
         );
     }

@@ -1,7 +1,10 @@
 //! ## What it does
 //! Reports a file that is a template (Helm or Go template actions `{{ ... }}`,
 //! or shell-style `${VAR}` placeholders) instead of YAML, once, at the first
-//! template expression. The file is not linted further.
+//! template expression. A template that does not parse as YAML is not linted
+//! further. One that still parses (templates only inside values) is linted,
+//! except on the lines that hold template expressions, whose values are not
+//! the ones that will reach the cluster.
 //!
 //! ## Why is this bad?
 //! A template is not what reaches the cluster: its YAML only exists once the
