@@ -201,20 +201,36 @@ fn read_all(inputs: &[Input], options: &LintOptions) -> Vec<FileOutcome> {
 pub(crate) fn load(input: &Input) -> Result<SourceFile, Box<Diagnostic>> {
     match input {
         Input::Text { name, text } => Ok(SourceFile::new(name.clone(), text.clone())),
-        Input::Path(p) => SourceFile::read(p).map_err(|message| {
-            let rule = if message.contains("not UTF-8") {
-                checks::NOT_UTF8
-            } else {
-                "IO"
-            };
-            Box::new(
-                Diagnostic::error(rule, message).at(scaleplan_diag::Location::point(
-                    p.display().to_string(),
-                    1,
-                    1,
-                )),
-            )
-        }),
+        Input::Path(p) => {
+            let name = p.display().to_string();
+            let bytes = std::fs::read(p).map_err(|e| {
+                Box::new(
+                    Diagnostic::error("IO", format!("{name}: {e}"))
+                        .at(scaleplan_diag::Location::point(name.clone(), 1, 1)),
+                )
+            })?;
+            match String::from_utf8(bytes) {
+                Ok(text) => Ok(SourceFile::new(name, text)),
+                Err(e) => {
+                    // Point at the first bad byte: the text before it is valid.
+                    let at = e.utf8_error().valid_up_to();
+                    let before = std::str::from_utf8(&e.as_bytes()[..at]).unwrap_or_default();
+                    let line = before.matches('\n').count() + 1;
+                    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                    Err(Box::new(
+                        Diagnostic::error(
+                            checks::NOT_UTF8,
+                            format!(
+                                "not UTF-8 text: invalid byte 0x{:02X} at offset {at}",
+                                e.as_bytes()[at]
+                            ),
+                        )
+                        .at(scaleplan_diag::Location::point(name, line, column))
+                        .help("save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)"),
+                    ))
+                }
+            }
+        }
     }
 }
 

@@ -249,3 +249,30 @@ fn scaling_profiles_are_checked_by_the_profile_crate() {
         result.diagnostics[0]
     );
 }
+
+#[test]
+fn a_file_that_is_not_utf8_is_a_finding_and_others_still_lint() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("latin1.yaml"),
+        b"metadata:\n  name: caf\xe9\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("ok.yaml"),
+        "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {portz: []}\n",
+    )
+    .unwrap();
+    let (inputs, _) = scaleplan_lint::input::collect(&[dir.path().to_owned()], &Config::default());
+    let result = lint(&inputs, &options());
+    let rules: Vec<_> = result
+        .diagnostics
+        .iter()
+        .map(|d| d.rule.to_string())
+        .collect();
+    assert_eq!(rules, ["YAML005", "K8S001"]);
+    let d = &result.diagnostics[0];
+    assert!(d.message.contains("0xE9 at offset 21"), "{d:?}");
+    let loc = d.location.as_ref().unwrap();
+    assert_eq!((loc.line, loc.column), (2, 12));
+}
