@@ -30,6 +30,11 @@ pub(crate) struct AdapterRule {
     /// Whether `pointer` names the rule itself (false inside a ConfigMap).
     pub exact: bool,
     pub rule: Value,
+    /// `name.matches`, compiled once (`None` when it does not compile).
+    naming: std::cell::OnceCell<Option<regex::Regex>>,
+    /// The series name and label names of `seriesQuery`, parsed once
+    /// (`None` when it is not a series selector).
+    discovery: std::cell::OnceCell<Option<(SeriesName, Vec<String>)>>,
 }
 
 impl AdapterRule {
@@ -48,6 +53,17 @@ impl AdapterRule {
 
     pub fn metrics_query(&self) -> Option<&str> {
         self.rule.get("metricsQuery").and_then(Value::as_str)
+    }
+
+    /// What `seriesQuery` discovers: the series name and the label names it
+    /// filters on; `None` when it is not a series selector.
+    pub fn discovery(&self) -> Option<&(SeriesName, Vec<String>)> {
+        self.discovery
+            .get_or_init(|| {
+                let vs = self.series_query().and_then(series_selector)?;
+                Some((series_name(&vs), selector_labels(&vs)))
+            })
+            .as_ref()
     }
 }
 
@@ -79,6 +95,8 @@ pub(crate) fn rules_of(kind: ObjectKind, doc: &Value) -> Vec<AdapterRule> {
                     },
                     exact,
                     rule: r.clone(),
+                    naming: std::cell::OnceCell::new(),
+                    discovery: std::cell::OnceCell::new(),
                 });
             }
         }
@@ -264,10 +282,8 @@ pub(crate) fn metric_names(expr: &Expr, out: &mut Vec<String>) {
 /// `metricsQuery` that hard-codes names instead of `<<.Series>>`.
 pub(crate) fn source_series(rule: &AdapterRule) -> Vec<String> {
     let mut out = Vec::new();
-    if let Some(vs) = rule.series_query().and_then(series_selector)
-        && let SeriesName::Literal(n) = series_name(&vs)
-    {
-        out.push(n);
+    if let Some((SeriesName::Literal(n), _)) = rule.discovery() {
+        out.push(n.clone());
     }
     if let Some(q) = rule.metrics_query()
         && let Ok(expr) = promql_parser::parser::parse(&render_query(q, rule.set))
@@ -283,8 +299,8 @@ pub(crate) fn source_series(rule: &AdapterRule) -> Vec<String> {
 /// Whether a rule serves the metric `name`. `None` when it cannot be told
 /// offline (a `__name__` regex whose names are only known to Prometheus).
 pub(crate) fn serves(rule: &AdapterRule, name: &str) -> Option<bool> {
-    let series = match rule.series_query().and_then(series_selector) {
-        Some(vs) => series_name(&vs),
+    let series = match rule.discovery() {
+        Some((name, _)) => name.clone(),
         None => return Some(false),
     };
     let naming = rule.rule.get("name");
@@ -296,7 +312,10 @@ pub(crate) fn serves(rule: &AdapterRule, name: &str) -> Option<bool> {
         .and_then(|n| n.get("as"))
         .and_then(Value::as_str)
         .unwrap_or("");
-    let Ok(re) = regex::Regex::new(if matches.is_empty() { ".*" } else { matches }) else {
+    let compiled = rule
+        .naming
+        .get_or_init(|| regex::Regex::new(if matches.is_empty() { ".*" } else { matches }).ok());
+    let Some(re) = compiled else {
         return Some(false);
     };
     let rename = |series: &str| -> Option<String> {
@@ -344,11 +363,7 @@ pub(crate) fn mapped_resources(rule: &AdapterRule) -> Option<Vec<String>> {
         .and_then(|r| r.get("template"))
         .and_then(Value::as_str)
     {
-        let labels = rule
-            .series_query()
-            .and_then(series_selector)
-            .map(|vs| selector_labels(&vs))
-            .unwrap_or_default();
+        let labels = rule.discovery().map(|(_, l)| l.clone()).unwrap_or_default();
         if template.trim() == "<<.Resource>>" && !labels.is_empty() {
             out.extend(labels.iter().map(|l| singular(l)));
         } else {
@@ -386,6 +401,8 @@ mod tests {
             pointer: "/rules/custom/0".into(),
             exact: true,
             rule: v,
+            naming: std::cell::OnceCell::new(),
+            discovery: std::cell::OnceCell::new(),
         }
     }
 

@@ -35,6 +35,7 @@ use crate::kind::ObjectKind;
 use crate::rule::{Check, Findings, ObjectsContext, Rule};
 use scaleplan_diag::Severity;
 use serde_json::Value;
+use std::collections::HashMap;
 
 pub(crate) const RULE: Rule = Rule {
     id: "XOBJ005",
@@ -53,9 +54,22 @@ fn same_target(a: &Autoscaler<'_>, b: &Autoscaler<'_>) -> bool {
 
 fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
     let all = autoscalers(ctx.index);
+    // Autoscalers by target kind and name, in input order, so each is only
+    // compared with those that can share its target.
+    let mut by_target: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
     for (i, a) in all.iter().enumerate() {
+        by_target
+            .entry((a.target_kind.as_str(), a.target_name.as_str()))
+            .or_default()
+            .push(i);
+    }
+    for (i, a) in all.iter().enumerate() {
+        let earlier = by_target[&(a.target_kind.as_str(), a.target_name.as_str())]
+            .iter()
+            .take_while(|&&j| j < i)
+            .map(|&j| &all[j]);
         // Report on the later one, naming the earlier one.
-        if let Some(first) = all[..i].iter().find(|b| same_target(a, b)) {
+        if let Some(first) = earlier.clone().find(|b| same_target(a, b)) {
             out.push(
                 a.object
                     .finding(

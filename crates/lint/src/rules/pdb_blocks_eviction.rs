@@ -36,6 +36,7 @@ use crate::kind::ObjectKind;
 use crate::rule::{Check, Findings, ObjectsContext, Rule};
 use scaleplan_diag::Severity;
 use serde_json::Value;
+use std::collections::HashMap;
 
 pub(crate) const RULE: Rule = Rule {
     id: "XOBJ004",
@@ -65,6 +66,23 @@ fn budget(v: &Value) -> Option<Budget> {
 
 fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
     let scalers = autoscalers(ctx.index);
+    // Each autoscaler's target once, and two lookups so that a PDB is only
+    // compared with the autoscalers it can concern: by a pod label of the
+    // target, or (target not in the input) by the target's name.
+    let targets: Vec<_> = scalers.iter().map(|a| target(ctx.index, a)).collect();
+    let mut by_label: HashMap<(&str, &Value), Vec<usize>> = HashMap::new();
+    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, a) in scalers.iter().enumerate() {
+        match targets[i].and_then(pod_labels) {
+            Some(labels) => labels
+                .iter()
+                .for_each(|(k, v)| by_label.entry((k.as_str(), v)).or_default().push(i)),
+            None if targets[i].is_none() => {
+                by_name.entry(a.target_name.as_str()).or_default().push(i)
+            }
+            None => {}
+        }
+    }
     for pdb in ctx.index.of_kind(ObjectKind::PodDisruptionBudget) {
         let max_unavailable = pdb.get("/spec/maxUnavailable").and_then(budget);
         if let Some(Budget::Count(0) | Budget::Percent(0)) = max_unavailable {
@@ -95,13 +113,31 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
         let Some(selector) = pdb.get("/spec/selector") else {
             continue;
         };
-        for a in &scalers {
+        let match_labels = selector.get("matchLabels").and_then(Value::as_object);
+        let mut candidates: Vec<usize> = match match_labels.and_then(|m| m.iter().next()) {
+            Some((k, v)) => {
+                let mut c = by_label.get(&(k.as_str(), v)).cloned().unwrap_or_default();
+                for v in match_labels
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|(_, v)| v.as_str())
+                {
+                    c.extend(by_name.get(v).into_iter().flatten());
+                }
+                c
+            }
+            None => (0..scalers.len()).collect(),
+        };
+        candidates.sort_unstable();
+        candidates.dedup();
+        for i in candidates {
+            let a = &scalers[i];
             if !a.object.same_namespace(pdb.namespace.as_deref()) {
                 continue;
             }
             // With the workload in the input, match its pod labels; without
             // it, assume the usual convention (`app: <workload name>`).
-            let (workload, assumed) = match target(ctx.index, a) {
+            let (workload, assumed) = match targets[i] {
                 Some(t) => {
                     let Some(labels) = pod_labels(t) else {
                         continue;

@@ -31,7 +31,7 @@
 //! - KEDA `verifyCPUMemoryScalers` (apis/keda/v1alpha1/scaledobject_webhook.go)
 
 use super::workload::{autoscalers, containers, has_request, target};
-use crate::index::{Index, IndexedObject};
+use crate::index::IndexedObject;
 use crate::kind::ObjectKind;
 use crate::rule::{Check, Findings, ObjectsContext, Rule};
 use scaleplan_diag::Severity;
@@ -56,12 +56,19 @@ struct Need {
 }
 
 fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
+    // LimitRanges are few: collect them once rather than per autoscaler.
+    let limit_ranges: Vec<&IndexedObject> = ctx
+        .index
+        .objects()
+        .iter()
+        .filter(|o| o.object.kind_name.as_deref() == Some("LimitRange"))
+        .collect();
     for a in autoscalers(ctx.index) {
         let Some(t) = target(ctx.index, &a) else {
             continue;
         };
         for need in needs(a.object) {
-            if limit_range_default(ctx.index, t, &need.resource) {
+            if limit_range_default(&limit_ranges, t, &need.resource) {
                 continue;
             }
             for (pointer, c) in containers(t) {
@@ -166,10 +173,13 @@ fn needs(autoscaler: &IndexedObject) -> Vec<Need> {
 
 /// Whether a LimitRange of the workload's namespace gives containers a
 /// default request or limit for `resource`.
-fn limit_range_default(index: &Index, workload: &IndexedObject, resource: &str) -> bool {
-    index.objects().iter().any(|o| {
-        o.object.kind_name.as_deref() == Some("LimitRange")
-            && o.same_namespace(workload.namespace.as_deref())
+fn limit_range_default(
+    limit_ranges: &[&IndexedObject],
+    workload: &IndexedObject,
+    resource: &str,
+) -> bool {
+    limit_ranges.iter().any(|o| {
+        o.same_namespace(workload.namespace.as_deref())
             && o.get("/spec/limits")
                 .and_then(Value::as_array)
                 .into_iter()

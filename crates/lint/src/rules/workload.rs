@@ -85,14 +85,27 @@ pub(crate) fn autoscalers(index: &Index) -> Vec<Autoscaler<'_>> {
     out
 }
 
-/// The workload an autoscaler targets, when it is in the input.
-pub(crate) fn target<'a>(index: &'a Index, a: &Autoscaler<'_>) -> Option<&'a IndexedObject> {
-    index.objects().iter().find(|o| {
+/// The workload an autoscaler targets, when it is in the input. Built-in
+/// workload kinds are looked up by name; other kinds (custom resources with
+/// a scale subresource) by a scan.
+pub(crate) fn target<'a>(index: &'a Index, a: &Autoscaler<'a>) -> Option<&'a IndexedObject> {
+    let ns = a.object.namespace.as_deref();
+    let kind = match a.target_kind.as_str() {
+        "Deployment" => Some(ObjectKind::Deployment),
+        "StatefulSet" => Some(ObjectKind::StatefulSet),
+        "ReplicaSet" => Some(ObjectKind::ReplicaSet),
+        _ => None,
+    };
+    let is_target = |o: &&IndexedObject| {
         o.object.kind_name.as_deref() == Some(a.target_kind.as_str())
             && o.name.as_deref() == Some(a.target_name.as_str())
-            && o.same_namespace(a.object.namespace.as_deref())
+            && o.same_namespace(ns)
             && o.get("/spec/template").is_some()
-    })
+    };
+    match kind {
+        Some(k) => index.find(k, ns, &a.target_name).find(is_target),
+        None => index.objects().iter().find(is_target),
+    }
 }
 
 /// The containers of a workload's pod template, with their JSON pointers.
