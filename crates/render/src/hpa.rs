@@ -116,9 +116,20 @@ pub struct HpaParams {
     pub behavior: Option<HorizontalPodAutoscalerBehavior>,
 }
 
+/// Annotation of an HPA with `minReplicas: 0`: profile validation allows 0
+/// only with the explicit `queue.scaleToZero` opt-in (the cluster runs the
+/// alpha `HPAScaleToZero` gate), so `scaleplan lint`'s API validation, which
+/// assumes the gate is off, is told why this one is intended.
+pub const SCALE_TO_ZERO_IGNORE: &str = "HPA003 -- minReplicas 0 is intended: the profile opts into scale to zero (queue.scaleToZero), which needs the HPAScaleToZero feature gate";
+
 pub fn horizontal_pod_autoscaler(p: &HpaParams) -> HorizontalPodAutoscaler {
+    let ignore: &[(&str, &str)] = if p.min_replicas == 0 {
+        &[("scaleplan.dev/ignore", SCALE_TO_ZERO_IGNORE)]
+    } else {
+        &[]
+    };
     HorizontalPodAutoscaler {
-        metadata: p.scope.meta(&p.name),
+        metadata: p.scope.meta_with(&p.name, &[], ignore),
         spec: Some(HorizontalPodAutoscalerSpec {
             scale_target_ref: CrossVersionObjectReference {
                 api_version: Some("apps/v1".into()),

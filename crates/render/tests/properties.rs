@@ -121,7 +121,12 @@ fn the_generator_produces_mostly_valid_profiles() {
 fn the_examples_pass_our_checks() {
     for p in common::all_examples() {
         let artifacts = render_profiles(std::slice::from_ref(&p));
-        let violations = checks::check(&p, &artifacts);
+        let mut violations = checks::check(&p, &artifacts);
+        checks::lint(
+            &mut violations,
+            &artifacts,
+            scaleplan_diag::Severity::Warning,
+        );
         assert!(violations.is_empty(), "{}: {violations:#?}", p.file);
     }
 }

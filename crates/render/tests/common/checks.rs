@@ -75,7 +75,39 @@ pub fn check(p: &LoadedProfile, artifacts: &[Artifact]) -> Vec<String> {
     if !r.schedule.is_empty() {
         check_schedule(&mut v, artifacts, &dir, &r.hpa_name, &r.scheduler_name);
     }
+    lint(&mut v, artifacts, scaleplan_diag::Severity::Error);
     v
+}
+
+/// Our linter finds nothing at `at_least` or above in what we render
+/// (manifests and adapter values, linted together for cross-object rules).
+/// Errors for any valid profile; the examples are also warning-free, but a
+/// valid profile may still earn a warning for a choice its author made
+/// (e.g. minReplicas == maxReplicas).
+pub fn lint(v: &mut Vec<String>, artifacts: &[Artifact], at_least: scaleplan_diag::Severity) {
+    let inputs: Vec<scaleplan_lint::Input> = artifacts
+        .iter()
+        .filter(|a| matches!(a.kind, ArtifactKind::Manifest | ArtifactKind::HelmValues))
+        .map(|a| scaleplan_lint::Input::Text {
+            name: a.path.clone(),
+            text: a.contents.clone(),
+        })
+        .collect();
+    let options = scaleplan_lint::LintOptions {
+        jobs: 1,
+        ..Default::default()
+    };
+    for d in scaleplan_lint::lint(&inputs, &options).diagnostics {
+        if d.severity >= at_least {
+            v.push(format!(
+                "lint {} {}: {} ({})",
+                d.rule,
+                d.severity,
+                d.message,
+                d.location.map(|l| l.to_string()).unwrap_or_default()
+            ));
+        }
+    }
 }
 
 fn check_queue(
