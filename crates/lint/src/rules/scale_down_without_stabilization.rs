@@ -1,6 +1,7 @@
 //! ## What it does
 //! Checks for an HPA whose `behavior.scaleDown.stabilizationWindowSeconds`
-//! is 0.
+//! is 0, and for a KEDA ScaledObject that gives its HPA such a behavior
+//! (`advanced.horizontalPodAutoscalerConfig.behavior`).
 //!
 //! ## Why is this bad?
 //! The scale-down window is what keeps an HPA from removing pods on the first
@@ -43,22 +44,24 @@ pub(crate) const RULE: Rule = Rule {
 };
 
 fn check(ctx: &DocumentContext<'_, '_>, out: &mut Findings) {
-    if ctx.kind() != ObjectKind::HorizontalPodAutoscaler {
-        return;
-    }
-    let pointer = "/spec/behavior/scaleDown/stabilizationWindowSeconds";
-    if ctx.get(pointer).and_then(Value::as_i64) != Some(0) {
+    let base = match ctx.kind() {
+        ObjectKind::HorizontalPodAutoscaler => "/spec/behavior",
+        ObjectKind::ScaledObject => "/spec/advanced/horizontalPodAutoscalerConfig/behavior",
+        _ => return,
+    };
+    let pointer = format!("{base}/scaleDown/stabilizationWindowSeconds");
+    if ctx.get(&pointer).and_then(Value::as_i64) != Some(0) {
         return;
     }
     if ctx
-        .get("/spec/behavior/scaleDown/selectPolicy")
+        .get(&format!("{base}/scaleDown/selectPolicy"))
         .and_then(Value::as_str)
         == Some("Disabled")
     {
         return;
     }
     out.push(
-        ctx.value_finding(pointer, "scale-down has no stabilization window: the HPA removes pods on the first low sample and flaps")
+        ctx.value_finding(&pointer, "scale-down has no stabilization window: the HPA removes pods on the first low sample and flaps")
             .help("use a window of a few minutes (the controller default is 300 s) so scale-down follows the highest recent recommendation"),
     );
 }
