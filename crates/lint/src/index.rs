@@ -79,6 +79,11 @@ impl IndexedObject {
 pub struct Index {
     objects: Vec<IndexedObject>,
     by_name: HashMap<(ObjectKind, String), Vec<usize>>,
+    /// By `kind` as written (custom kinds too) and name, for references.
+    by_kind_name: HashMap<(String, String), Vec<usize>>,
+    /// Ids of each kind, so that `of_kind` costs what it returns (rules
+    /// call it inside loops over other objects).
+    by_kind: HashMap<ObjectKind, Vec<usize>>,
 }
 
 impl Index {
@@ -90,7 +95,17 @@ impl Index {
                 .entry((object.kind(), name.clone()))
                 .or_default()
                 .push(object.id);
+            if let Some(kind) = &object.object.kind_name {
+                self.by_kind_name
+                    .entry((kind.clone(), name.clone()))
+                    .or_default()
+                    .push(object.id);
+            }
         }
+        self.by_kind
+            .entry(object.kind())
+            .or_default()
+            .push(object.id);
         self.objects.push(object);
     }
 
@@ -103,8 +118,12 @@ impl Index {
     }
 
     /// Every object of one kind, in input order.
-    pub fn of_kind(&self, kind: ObjectKind) -> impl Iterator<Item = &IndexedObject> {
-        self.objects.iter().filter(move |o| o.kind() == kind)
+    pub fn of_kind(&self, kind: ObjectKind) -> impl Iterator<Item = &IndexedObject> + Clone {
+        self.by_kind
+            .get(&kind)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.objects[i])
     }
 
     /// Objects of `kind` named `name` that can be in `namespace`.
@@ -133,11 +152,13 @@ impl Index {
     ) -> Option<&'s IndexedObject> {
         let kind = reference.get("kind")?.as_str()?;
         let name = reference.get("name")?.as_str()?;
-        let mut candidates = self.objects.iter().filter(|o| {
-            o.object.kind_name.as_deref() == Some(kind)
-                && o.name.as_deref() == Some(name)
-                && o.same_namespace(namespace)
-        });
+        let mut candidates = self
+            .by_kind_name
+            .get(&(kind.to_owned(), name.to_owned()))
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.objects[i])
+            .filter(|o| o.same_namespace(namespace));
         // An object in exactly this namespace beats one whose namespace is
         // left to the command line.
         let first = candidates.next()?;
