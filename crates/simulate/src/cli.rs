@@ -93,18 +93,28 @@ pub enum Format {
 pub const BAD_OPTION: &str = "S0401";
 
 /// Everything that went wrong, with the files the diagnostics point into.
+/// Profiles come with the sources their loader read, so problems are kept in
+/// groups, each rendered against its own sources.
 pub struct Failure {
-    pub diagnostics: Vec<Diagnostic>,
-    pub sources: Sources,
+    pub groups: Vec<(Vec<Diagnostic>, Sources)>,
     pub exit: Exit,
 }
 
 impl Failure {
     /// The diagnostics as people read them, in canonical order.
     pub fn render(&self, color: Color) -> String {
-        let mut diags = self.diagnostics.clone();
-        scaleplan_diag::sort(&mut diags);
-        scaleplan_diag::render::human(&diags, &self.sources, color)
+        let mut out = String::new();
+        for (diagnostics, sources) in &self.groups {
+            let mut diags = diagnostics.clone();
+            scaleplan_diag::sort(&mut diags);
+            out.push_str(&scaleplan_diag::render::human(&diags, sources, color));
+        }
+        out
+    }
+
+    /// Every diagnostic, for callers that inspect them.
+    pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.groups.iter().flat_map(|g| g.0.iter())
     }
 
     fn invalid(diagnostics: Vec<Diagnostic>, sources: Vec<&SourceFile>) -> Self {
@@ -113,16 +123,17 @@ impl Failure {
             s.insert(src.clone());
         }
         Failure {
-            diagnostics,
-            sources: s,
+            groups: vec![(diagnostics, s)],
             exit: Exit::Failure,
         }
     }
 
     fn io(message: String) -> Self {
         Failure {
-            diagnostics: vec![Diagnostic::error("S0001", message)],
-            sources: Sources::default(),
+            groups: vec![(
+                vec![Diagnostic::error("S0001", message)],
+                Sources::default(),
+            )],
             exit: Exit::Usage,
         }
     }
@@ -169,20 +180,43 @@ pub fn simulate(args: &SimulateArgs) -> Exit {
 pub fn run(args: &SimulateArgs) -> Result<Output, Box<Failure>> {
     let config = config(args).map_err(|d| Box::new(Failure::invalid(d, vec![])))?;
     let trace_src = SourceFile::read(&args.trace).map_err(|e| Box::new(Failure::io(e)))?;
-    let trace =
-        trace::parse(&trace_src).map_err(|d| Box::new(Failure::invalid(d, vec![&trace_src])))?;
-    let mut configs = vec![load(&args.input, args.hpa.as_deref())?];
+    // Read everything before giving up, so that one run reports the
+    // problems of the trace and of each configuration together.
+    let trace = trace::parse(&trace_src);
+    let mut configs = vec![load(&args.input, args.hpa.as_deref())];
     if let Some(other) = &args.compare {
-        configs.push(load(other, args.compare_hpa.as_deref())?);
+        configs.push(load(other, args.compare_hpa.as_deref()));
     }
+    let (trace, configs) = match (trace, configs.iter().any(Result::is_err)) {
+        (Ok(trace), false) => (
+            trace,
+            configs
+                .into_iter()
+                .map(|c| c.ok().expect("checked"))
+                .collect::<Vec<_>>(),
+        ),
+        (trace, _) => {
+            let mut all = Failure::invalid(trace.err().unwrap_or_default(), vec![&trace_src]);
+            if all.groups[0].0.is_empty() {
+                all.groups.clear();
+            }
+            for f in configs.into_iter().filter_map(Result::err) {
+                all.groups.extend(f.groups);
+                if f.exit == Exit::Usage {
+                    all.exit = Exit::Usage;
+                }
+            }
+            return Err(Box::new(all));
+        }
+    };
     let mut runs = Vec::new();
     let mut problems = Vec::new();
     let mut sources = vec![&trace_src];
-    for (hpa, src) in &configs {
-        if let Some(s) = src {
+    for c in &configs {
+        if let Some(s) = &c.src {
             sources.push(s);
         }
-        match bind(hpa, &trace, &trace_src.name, args) {
+        match bind(&c.hpa, &trace, &trace_src.name, args) {
             Ok(feeds) => runs.push(feeds),
             Err(d) => problems.extend(d),
         }
@@ -193,13 +227,11 @@ pub fn run(args: &SimulateArgs) -> Result<Output, Box<Failure>> {
     let labeled: Vec<Labeled<'_>> = configs
         .iter()
         .zip(&runs)
-        .map(|((hpa, src), feeds)| Labeled {
-            source: src
-                .as_ref()
-                .map_or_else(|| hpa.name.clone(), |s| s.name.clone()),
-            hpa_name: hpa.name.clone(),
-            hpa: &hpa.spec,
-            run: engine::run(&hpa.spec, feeds, &trace, &config),
+        .map(|(c, feeds)| Labeled {
+            source: c.source.clone(),
+            hpa_name: c.hpa.name.clone(),
+            hpa: &c.hpa.spec,
+            run: engine::run(&c.hpa.spec, feeds, &trace, &config),
         })
         .collect();
     let setting = Setting {
@@ -276,18 +308,81 @@ fn config(args: &SimulateArgs) -> Result<SimConfig, Vec<Diagnostic>> {
     })
 }
 
-/// Reads and prepares one configuration (HPA YAML or profile).
-fn load(
-    path: &Path,
-    wanted: Option<&str>,
-) -> Result<(PreparedHpa, Option<SourceFile>), Box<Failure>> {
+/// One configuration to simulate and where it came from.
+struct Loaded {
+    /// How the output names it: the file, with `(profile)` for rendered profiles.
+    source: String,
+    hpa: PreparedHpa,
+    /// The HPA manifest read, for diagnostics that point into it.
+    src: Option<SourceFile>,
+}
+
+/// Reads and prepares one configuration: a scaleplan profile (or a directory
+/// of them) is rendered to its HPA exactly as `scaleplan render` writes it;
+/// anything else is read as HPA manifests.
+fn load(path: &Path, wanted: Option<&str>) -> Result<Loaded, Box<Failure>> {
+    if path.is_dir() {
+        return load_profile(path, wanted);
+    }
     let src = SourceFile::read(path).map_err(|e| Box::new(Failure::io(e)))?;
+    if is_profile(&src) {
+        return load_profile(path, wanted);
+    }
     let hpas = input::load_hpa_yaml(&src).map_err(|d| Box::new(Failure::invalid(d, vec![&src])))?;
     let chosen: LoadedHpa = input::select(hpas, wanted, &src.name)
         .map_err(|d| Box::new(Failure::invalid(vec![d], vec![&src])))?;
     let prepared = input::prepare(&chosen, Some(&src))
         .map_err(|d| Box::new(Failure::invalid(d, vec![&src])))?;
-    Ok((prepared, Some(src)))
+    Ok(Loaded {
+        source: src.name.clone(),
+        hpa: prepared,
+        src: Some(src),
+    })
+}
+
+/// A file whose documents declare `kind: ScalingProfile`.
+fn is_profile(src: &SourceFile) -> bool {
+    scaleplan_diag::yaml::load_documents(src).is_ok_and(|docs| {
+        docs.iter().any(|d| {
+            scaleplan_diag::yaml::to_json(d)
+                .get("kind")
+                .and_then(|k| k.as_str())
+                == Some("ScalingProfile")
+        })
+    })
+}
+
+fn load_profile(path: &Path, wanted: Option<&str>) -> Result<Loaded, Box<Failure>> {
+    let rendered = scaleplan_render::load_hpas(path).map_err(|(diagnostics, sources)| {
+        Box::new(Failure {
+            groups: vec![(diagnostics, sources)],
+            exit: Exit::Failure,
+        })
+    })?;
+    let file = path.display().to_string();
+    // A profile is known by its own name; its HPA may be named otherwise.
+    let hpas = rendered
+        .into_iter()
+        .map(|(profile, hpa)| LoadedHpa {
+            name: if wanted.is_some_and(|w| hpa.metadata.name.as_deref() == Some(w)) {
+                wanted.unwrap_or_default().to_string()
+            } else {
+                profile
+            },
+            hpa,
+            location: scaleplan_diag::Location::point(file.clone(), 1, 1),
+            doc: None,
+        })
+        .collect();
+    let chosen = input::select(hpas, wanted, &file)
+        .map_err(|d| Box::new(Failure::invalid(vec![d], vec![])))?;
+    let prepared =
+        input::prepare(&chosen, None).map_err(|d| Box::new(Failure::invalid(d, vec![])))?;
+    Ok(Loaded {
+        source: format!("{file} (profile)"),
+        hpa: prepared,
+        src: None,
+    })
 }
 
 fn bind(

@@ -29,7 +29,9 @@ pub struct LoadedHpa {
     pub doc: Option<usize>,
 }
 
-/// An HPA ready to simulate: converted to the controller's model and valid.
+/// An HPA ready to simulate: converted to the controller's model, defaulted
+/// as the API server stores it (minReplicas 1, CPU 80% when no metrics,
+/// behavior rules filled in) and valid.
 #[derive(Clone, Debug)]
 pub struct PreparedHpa {
     pub name: String,
@@ -146,6 +148,9 @@ pub fn prepare(
         hpa_scale_to_zero: true,
         hpa_configurable_tolerance: true,
     };
+    // The API server defaults before it validates (an omitted policy list is
+    // filled in, not rejected).
+    let spec = scaleplan_hpa::defaults::apply_defaults(&spec);
     let invalid = validate(&spec, None, &gates);
     if !invalid.is_empty() {
         return Err(invalid

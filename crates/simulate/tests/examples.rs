@@ -128,3 +128,28 @@ fn svg_has_axes_labels_and_legend() {
         assert!(svg.contains(text), "missing {text:?}");
     }
 }
+
+/// A scaleplan profile is simulated through the HPA `scaleplan render`
+/// writes for it: the queue-worker profile's External AverageValue queue
+/// metric against the tutorial's load test.
+#[test]
+fn profile_input() {
+    let out = ok(&[
+        "../../profiles/queue-worker.yaml",
+        "--trace",
+        "tests/fixtures/queue-worker-load-test.csv",
+        "--service-rate",
+        "0.2",
+        "--metric-lag",
+        "30",
+        "--format",
+        "json",
+    ])
+    .stdout;
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let run = &doc["runs"][0];
+    insta::assert_json_snapshot!(
+        "profile_queue_worker",
+        serde_json::json!({"source": run["source"], "hpa": run["hpa"], "metrics": run["metrics"], "summary": run["summary"]})
+    );
+}
