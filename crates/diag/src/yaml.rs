@@ -28,16 +28,55 @@ pub fn load_documents(src: &SourceFile) -> Result<Vec<MarkedYaml<'_>>, Diagnosti
 /// Location of a span in `src` (1-based columns).
 pub fn span_location(src: &SourceFile, span: &Span) -> Location {
     let (s, e) = (span.start, span.end);
-    src.location(
-        s.line(),
-        s.col() + 1,
-        e.line().max(s.line()),
-        if e.line() == 0 {
-            s.col() + 1
-        } else {
-            e.col() + 1
-        },
-    )
+    let (end_line, mut end_col) = if e.line() == 0 {
+        (s.line(), s.col())
+    } else {
+        (e.line().max(s.line()), e.col())
+    };
+    if end_line == s.line() {
+        end_col = scalar_end(src, s.line(), s.col(), end_col);
+    }
+    src.location(s.line(), s.col() + 1, end_line, end_col + 1)
+}
+
+/// saphyr ends the span of a quoted scalar that is followed by a comment at
+/// the end of the comment; a caret should stop at the closing quote. Plain
+/// scalars are trimmed of trailing blanks and a ` # comment` likewise.
+fn scalar_end(src: &SourceFile, line: usize, start: usize, end: usize) -> usize {
+    let Some(text) = src.line(line) else {
+        return end;
+    };
+    let chars: Vec<char> = text.chars().collect();
+    let end = end.min(chars.len());
+    if start >= end {
+        return end;
+    }
+    let seg = &chars[start..end];
+    let quote = seg[0];
+    if quote == '"' || quote == '\'' {
+        let mut i = 1;
+        while i < seg.len() {
+            let c = seg[i];
+            if quote == '"' && c == '\\' {
+                i += 1;
+            } else if c == quote && quote == '\'' && seg.get(i + 1) == Some(&'\'') {
+                i += 1;
+            } else if c == quote {
+                return start + i + 1;
+            }
+            i += 1;
+        }
+        return end;
+    }
+    let cut = seg
+        .windows(2)
+        .position(|w| w[0].is_whitespace() && w[1] == '#')
+        .unwrap_or(seg.len());
+    let kept = seg[..cut]
+        .iter()
+        .rposition(|c| !c.is_whitespace())
+        .map_or(1, |p| p + 1);
+    start + kept
 }
 
 /// Plain data of a node, following tags through to the value they annotate.
@@ -203,6 +242,22 @@ mod tests {
         assert_eq!((loc.line, loc.column), (3, 3));
         assert_eq!(src.line(3), Some("  c: x"));
         assert_eq!(to_json(&docs[0])["b"]["c"], "x");
+    }
+
+    #[test]
+    fn scalar_spans_stop_before_comments() {
+        let src = SourceFile::new(
+            "t.yaml",
+            "a:\n  value: \"30\"  # Scale up\n  b: plain  # c\n  c: 'it''s'\n  d: {x: 1}\n",
+        );
+        let docs = load_documents(&src).unwrap();
+        let cols = |p: &str| {
+            let l = value_location(&src, &docs[0], p);
+            (l.line, l.column, l.end_column)
+        };
+        assert_eq!(cols("/a/value"), (2, 10, 14));
+        assert_eq!(cols("/a/b"), (3, 6, 11));
+        assert_eq!(cols("/a/c"), (4, 6, 13));
     }
 
     #[test]
