@@ -376,8 +376,11 @@ fn load_profile(path: &Path, wanted: Option<&str>) -> Result<Loaded, Box<Failure
         .collect();
     let chosen = input::select(hpas, wanted, &file)
         .map_err(|d| Box::new(Failure::invalid(vec![d], vec![])))?;
-    let prepared =
+    let mut prepared =
         input::prepare(&chosen, None).map_err(|d| Box::new(Failure::invalid(d, vec![])))?;
+    // The rendered HPA has no lines of its own; the message names the
+    // metric and the field path says which one.
+    prepared.metric_locations.iter_mut().for_each(|l| *l = None);
     Ok(Loaded {
         source: format!("{file} (profile)"),
         hpa: prepared,
