@@ -300,8 +300,15 @@ fn pdb(app: &str, ns: &str, rng: &mut Lcg) -> String {
 }
 
 fn scaled_object(app: &str, ns: &str, rng: &mut Lcg) -> String {
+    // Like the HPAs: one target in fifty is missing (a realistic error rate;
+    // the missing-target rule looks for near misses, which costs a scan).
+    let target = if rng.next(50) == 0 {
+        format!("{app}-worker")
+    } else {
+        app.to_owned()
+    };
     format!(
-        "apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata:\n  name: {app}-queue\n  namespace: {ns}\nspec:\n  scaleTargetRef:\n    name: {app}-worker\n  minReplicaCount: {}\n  maxReplicaCount: 30\n  cooldownPeriod: 120\n  triggers:\n  - type: rabbitmq\n    metadata:\n      queueName: {app}\n      mode: QueueLength\n      value: \"20\"\n    authenticationRef:\n      name: {app}-rabbitmq\n",
+        "apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata:\n  name: {app}-queue\n  namespace: {ns}\nspec:\n  scaleTargetRef:\n    name: {target}\n  minReplicaCount: {}\n  maxReplicaCount: 30\n  cooldownPeriod: 120\n  triggers:\n  - type: rabbitmq\n    metadata:\n      queueName: {app}\n      mode: QueueLength\n      value: \"20\"\n    authenticationRef:\n      name: {app}-rabbitmq\n",
         rng.next(3)
     )
 }
