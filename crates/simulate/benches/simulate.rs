@@ -152,7 +152,9 @@ fn main() {
             columns: trace.columns.iter().map(|c| c.name.clone()).collect(),
             config: &open_cfg,
         };
-        scaleplan_simulate::report::json(&setting, &labeled).len()
+        let mut out = Vec::new();
+        scaleplan_simulate::report::json(&setting, &labeled, &mut out).expect("in memory");
+        out.len()
     });
     println!(
         "\nweek end to end: CSV of {:.1} MB parsed in {:.1}ms; parse + simulate + JSON output {:.1}ms",

@@ -146,23 +146,30 @@ pub struct Output {
 }
 
 pub fn simulate(args: &SimulateArgs) -> Exit {
-    match run(args) {
-        Ok(out) => {
-            if let (Some(path), Some(svg)) = (&args.svg, &out.svg)
-                && let Err(e) = write_atomic(path, svg)
-            {
-                eprintln!("error: {}: {e}", path.display());
-                return Exit::Usage;
-            }
-            // A closed pipe (`| head`) is the reader's choice, not an error.
-            match std::io::stdout().write_all(out.stdout.as_bytes()) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                    eprintln!("error: writing the output: {e}");
-                    Exit::Usage
-                }
-                _ => Exit::Ok,
-            }
+    let done = execute(args, |report, svg| {
+        if let (Some(path), Some(svg)) = (&args.svg, &svg)
+            && let Err(e) = write_atomic(path, svg)
+        {
+            eprintln!("error: {}: {e}", path.display());
+            return Exit::Usage;
         }
+        // Streamed through one buffer: a week's output is tens of megabytes,
+        // and nobody needs it in memory before the first line shows.
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        match report
+            .write(args.format, &mut out)
+            .and_then(|()| out.flush())
+        {
+            // A closed pipe (`| head`) is the reader's choice, not an error.
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                eprintln!("error: writing the output: {e}");
+                Exit::Usage
+            }
+            _ => Exit::Ok,
+        }
+    });
+    match done {
+        Ok(exit) => exit,
         Err(f) => {
             let color = if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
             {
@@ -176,8 +183,47 @@ pub fn simulate(args: &SimulateArgs) -> Exit {
     }
 }
 
+/// The finished runs, ready to be written in any format.
+pub struct Report<'a> {
+    setting: Setting<'a>,
+    runs: Vec<Labeled<'a>>,
+}
+
+impl Report<'_> {
+    /// Writes the report in `format` to `out`, as it goes.
+    pub fn write(&self, format: Format, out: &mut dyn Write) -> std::io::Result<()> {
+        let setting = &self.setting;
+        match (format, self.runs.as_slice()) {
+            (Format::Table, [a]) => table::single(setting, a, out),
+            (Format::Table, [a, b]) => table::compare(setting, a, b, out),
+            (Format::Csv, [a]) => csv::single(setting, a, out),
+            (Format::Csv, [a, b]) => csv::compare(setting, a, b, out),
+            (Format::Json, runs) => crate::report::json(setting, runs, out),
+            _ => unreachable!("one or two configurations"),
+        }
+    }
+}
+
 /// Runs the command without touching stdout or the SVG file (tests call this).
 pub fn run(args: &SimulateArgs) -> Result<Output, Box<Failure>> {
+    execute(args, |report, svg| {
+        let mut stdout = Vec::new();
+        report
+            .write(args.format, &mut stdout)
+            .expect("writing to memory cannot fail");
+        Output {
+            stdout: String::from_utf8(stdout).expect("the writers write UTF-8"),
+            svg,
+        }
+    })
+}
+
+/// Reads, checks and simulates, then hands the report and the chart to
+/// `emit`, which decides where they go.
+fn execute<T>(
+    args: &SimulateArgs,
+    emit: impl FnOnce(&Report<'_>, Option<String>) -> T,
+) -> Result<T, Box<Failure>> {
     let config = config(args).map_err(|d| Box::new(Failure::invalid(d, vec![])))?;
     let trace_src = SourceFile::read(&args.trace).map_err(|e| Box::new(Failure::io(e)))?;
     // Read everything before giving up, so that one run reports the
@@ -240,14 +286,6 @@ pub fn run(args: &SimulateArgs) -> Result<Output, Box<Failure>> {
         columns: trace.columns.iter().map(|c| c.name.clone()).collect(),
         config: &config,
     };
-    let stdout = match (args.format, labeled.as_slice()) {
-        (Format::Table, [a]) => table::single(&setting, a),
-        (Format::Table, [a, b]) => table::compare(&setting, a, b),
-        (Format::Csv, [a]) => csv::single(&setting, a),
-        (Format::Csv, [a, b]) => csv::compare(&setting, a, b),
-        (Format::Json, runs) => crate::report::json(&setting, runs),
-        _ => unreachable!("one or two configurations"),
-    };
     let svg = match &args.svg {
         Some(_) => Some(
             chart::svg(&setting, &labeled)
@@ -255,7 +293,11 @@ pub fn run(args: &SimulateArgs) -> Result<Output, Box<Failure>> {
         ),
         None => None,
     };
-    Ok(Output { stdout, svg })
+    let report = Report {
+        setting,
+        runs: labeled,
+    };
+    Ok(emit(&report, svg))
 }
 
 fn config(args: &SimulateArgs) -> Result<SimConfig, Vec<Diagnostic>> {

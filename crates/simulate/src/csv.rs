@@ -3,7 +3,7 @@
 //! (pandas: `comment="#"`), so the rows stay a clean table.
 
 use crate::report::{Labeled, Setting, limit_text, metric_labels, usage_number};
-use std::fmt::Write;
+use std::io::{self, Write};
 
 fn field(s: &str) -> String {
     if s.contains([',', '"', '\n']) {
@@ -13,8 +13,8 @@ fn field(s: &str) -> String {
     }
 }
 
-/// One run.
-pub fn single(setting: &Setting<'_>, r: &Labeled<'_>) -> String {
+/// One run, written row by row to `out`.
+pub fn single(setting: &Setting<'_>, r: &Labeled<'_>, out: &mut dyn Write) -> io::Result<()> {
     let labels = metric_labels(r.hpa);
     let closed = setting.config.service_rate.is_some();
     let mut header = vec!["time".to_string()];
@@ -36,37 +36,42 @@ pub fn single(setting: &Setting<'_>, r: &Labeled<'_>) -> String {
         ]
         .map(String::from),
     );
-    let mut out = header.join(",");
-    out.push('\n');
+    writeln!(out, "{}", header.join(","))?;
     for s in &r.run.syncs {
-        let mut row = vec![s.time.to_string()];
-        row.extend(s.load.iter().map(|v| v.to_string()));
-        if let Some(b) = s.backlog {
-            row.push(format!("{b:.3}"));
+        write!(out, "{}", s.time)?;
+        for v in &s.load {
+            write!(out, ",{v}")?;
         }
-        row.extend([s.ready.to_string(), s.pods.to_string()]);
+        if let Some(b) = s.backlog {
+            write!(out, ",{b:.3}")?;
+        }
+        write!(out, ",{},{}", s.ready, s.pods)?;
         for m in &s.metrics {
             match m {
-                Ok((p, u)) => row.extend([usage_number(u).to_string(), p.to_string()]),
-                Err(_) => row.extend([String::new(), String::new()]),
+                Ok((p, u)) => write!(out, ",{},{p}", usage_number(u))?,
+                Err(_) => out.write_all(b",,")?,
             }
         }
-        row.push(s.recommendation.map_or(String::new(), |r| r.to_string()));
-        row.extend([s.before.to_string(), s.after.to_string()]);
-        row.push(
-            s.limit
-                .as_ref()
-                .map_or(String::new(), |_| field(&limit_text(s))),
-        );
-        out.push_str(&row.join(","));
-        out.push('\n');
+        match s.recommendation {
+            Some(r) => write!(out, ",{r}")?,
+            None => out.write_all(b",")?,
+        }
+        write!(out, ",{},{},", s.before, s.after)?;
+        if s.limit.is_some() {
+            out.write_all(field(&limit_text(s)).as_bytes())?;
+        }
+        out.write_all(b"\n")?;
     }
-    summary(&mut out, &[("", r)]);
-    out
+    summary(out, &[("", r)])
 }
 
 /// Two runs side by side, columns prefixed `a_` and `b_`.
-pub fn compare(setting: &Setting<'_>, a: &Labeled<'_>, b: &Labeled<'_>) -> String {
+pub fn compare(
+    setting: &Setting<'_>,
+    a: &Labeled<'_>,
+    b: &Labeled<'_>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let closed = setting.config.service_rate.is_some();
     let mut header = vec!["time".to_string()];
     header.extend(setting.columns.iter().map(|c| field(c)));
@@ -80,43 +85,41 @@ pub fn compare(setting: &Setting<'_>, a: &Labeled<'_>, b: &Labeled<'_>) -> Strin
             format!("{p}_limited_by"),
         ]);
     }
-    let mut out = header.join(",");
-    out.push('\n');
+    writeln!(out, "{}", header.join(","))?;
     for (sa, sb) in a.run.syncs.iter().zip(&b.run.syncs) {
-        let mut row = vec![sa.time.to_string()];
-        row.extend(sa.load.iter().map(|v| v.to_string()));
+        write!(out, "{}", sa.time)?;
+        for v in &sa.load {
+            write!(out, ",{v}")?;
+        }
         for s in [sa, sb] {
             if let Some(bl) = s.backlog {
-                row.push(format!("{bl:.3}"));
+                write!(out, ",{bl:.3}")?;
             }
-            row.extend([s.ready.to_string(), s.after.to_string()]);
-            row.push(
-                s.limit
-                    .as_ref()
-                    .map_or(String::new(), |_| field(&limit_text(s))),
-            );
+            write!(out, ",{},{},", s.ready, s.after)?;
+            if s.limit.is_some() {
+                out.write_all(field(&limit_text(s)).as_bytes())?;
+            }
         }
-        out.push_str(&row.join(","));
-        out.push('\n');
+        out.write_all(b"\n")?;
     }
-    summary(&mut out, &[("a_", a), ("b_", b)]);
-    out
+    summary(out, &[("a_", a), ("b_", b)])
 }
 
-fn summary(out: &mut String, runs: &[(&str, &Labeled<'_>)]) {
+fn summary(out: &mut dyn Write, runs: &[(&str, &Labeled<'_>)]) -> io::Result<()> {
     for (p, r) in runs {
         let s = &r.run.summary;
-        let _ = writeln!(out, "# {p}peak_replicas={}", s.peak_replicas);
-        let _ = writeln!(out, "# {p}final_replicas={}", s.final_replicas);
+        writeln!(out, "# {p}peak_replicas={}", s.peak_replicas)?;
+        writeln!(out, "# {p}final_replicas={}", s.final_replicas)?;
         let first = s.first_scale_up_s.map_or(String::new(), |v| v.to_string());
-        let _ = writeln!(out, "# {p}first_scale_up_s={first}");
-        let _ = writeln!(out, "# {p}time_at_max_replicas_s={}", s.time_at_max_s);
-        let _ = writeln!(out, "# {p}pod_seconds={}", s.pod_seconds);
+        writeln!(out, "# {p}first_scale_up_s={first}")?;
+        writeln!(out, "# {p}time_at_max_replicas_s={}", s.time_at_max_s)?;
+        writeln!(out, "# {p}pod_seconds={}", s.pod_seconds)?;
         if let Some(q) = &s.queue {
-            let _ = writeln!(out, "# {p}peak_backlog={:.3}", q.peak_backlog);
-            let _ = writeln!(out, "# {p}longest_wait_s={:.3}", q.longest_wait_s);
-            let _ = writeln!(out, "# {p}tasks_arrived={:.3}", q.arrived);
-            let _ = writeln!(out, "# {p}tasks_served={:.3}", q.served);
+            writeln!(out, "# {p}peak_backlog={:.3}", q.peak_backlog)?;
+            writeln!(out, "# {p}longest_wait_s={:.3}", q.longest_wait_s)?;
+            writeln!(out, "# {p}tasks_arrived={:.3}", q.arrived)?;
+            writeln!(out, "# {p}tasks_served={:.3}", q.served)?;
         }
     }
+    Ok(())
 }

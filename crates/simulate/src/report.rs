@@ -5,7 +5,9 @@ use crate::engine::{Run, SimConfig, SyncRecord};
 use crate::feed::column_name;
 use scaleplan_hpa::model::{HpaSpec, MetricSourceType, MetricTarget};
 use scaleplan_hpa::proposal::MetricUsage;
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde::ser::{SerializeSeq, Serializer};
+use std::io::{self, Write};
 
 /// One simulated configuration with the names its output needs.
 pub struct Labeled<'a> {
@@ -119,87 +121,223 @@ pub fn limit_text(s: &SyncRecord) -> String {
         .map_or_else(|| "-".to_string(), |l| l.to_string())
 }
 
-fn sync_json(s: &SyncRecord, labels: &[MetricLabel], columns: &[String]) -> Value {
-    let load: serde_json::Map<String, Value> = columns
-        .iter()
-        .zip(&s.load)
-        .map(|(c, v)| (c.clone(), json!(v)))
-        .collect();
-    let metrics: Vec<Value> = labels
-        .iter()
-        .zip(&s.metrics)
-        .map(|(l, m)| match m {
-            Ok((r, u)) => json!({"metric": l.name, "value": usage_number(u), "target": l.target, "proposal": r}),
-            Err(e) => json!({"metric": l.name, "error": e}),
-        })
-        .collect();
-    let mut v = json!({
-        "time": s.time,
-        "load": load,
-        "ready_pods": s.ready,
-        "pods": s.pods,
-        "metrics": metrics,
-        "recommendation": s.recommendation,
-        "limited_by": s.limit.as_ref().map(|l| l.to_string()),
-        "replicas_before": s.before,
-        "replicas": s.after,
-    });
-    if let Some(b) = s.backlog {
-        v["backlog"] = json!(b);
+/// A limiting factor written as its text, without an intermediate String.
+struct LimitText<'a>(&'a scaleplan_hpa::controller::LimitingFactor);
+
+impl Serialize for LimitText<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self.0)
     }
-    v
 }
 
-fn summary_json(r: &Labeled<'_>) -> Value {
-    let s = &r.run.summary;
-    let mut v = json!({
-        "syncs": s.syncs,
-        "duration_s": s.duration_s,
-        "peak_replicas": s.peak_replicas,
-        "final_replicas": s.final_replicas,
-        "first_scale_up_s": s.first_scale_up_s,
-        "time_at_max_replicas_s": s.time_at_max_s,
-        "pod_seconds": s.pod_seconds,
-    });
-    if let Some(q) = &s.queue {
-        v["queue"] = json!({
-            "arrived": q.arrived,
-            "served": q.served,
-            "final_backlog": q.final_backlog,
-            "peak_backlog": q.peak_backlog,
-            "longest_wait_s": q.longest_wait_s,
-        });
-    }
-    v
+/// The trace columns' values at a sync, as an object keyed by column.
+struct LoadJson<'a> {
+    columns: &'a [String],
+    values: &'a [f64],
 }
 
-/// The JSON document: settings, then each run's syncs and summary.
-pub fn json(setting: &Setting<'_>, runs: &[Labeled<'_>]) -> String {
-    let c = setting.config;
-    let runs: Vec<Value> = runs
-        .iter()
-        .map(|r| {
+impl Serialize for LoadJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.columns.iter().zip(self.values))
+    }
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum MetricJson<'a> {
+    Ok {
+        metric: &'a str,
+        value: f64,
+        target: &'a str,
+        proposal: i32,
+    },
+    Err {
+        metric: &'a str,
+        error: &'a str,
+    },
+}
+
+struct MetricsJson<'a> {
+    labels: &'a [MetricLabel],
+    metrics: &'a [Result<(i32, MetricUsage), String>],
+}
+
+impl Serialize for MetricsJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.labels.iter().zip(self.metrics).map(|(l, m)| match m {
+            Ok((r, u)) => MetricJson::Ok {
+                metric: &l.name,
+                value: usage_number(u),
+                target: &l.target,
+                proposal: *r,
+            },
+            Err(e) => MetricJson::Err {
+                metric: &l.name,
+                error: e,
+            },
+        }))
+    }
+}
+
+#[derive(Serialize)]
+struct SyncJson<'a> {
+    time: f64,
+    load: LoadJson<'a>,
+    ready_pods: usize,
+    pods: usize,
+    metrics: MetricsJson<'a>,
+    recommendation: Option<i32>,
+    limited_by: Option<LimitText<'a>>,
+    replicas_before: i32,
+    replicas: i32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    backlog: Option<f64>,
+}
+
+/// A run's syncs, serialized one by one as the writer goes.
+struct SyncsJson<'a> {
+    syncs: &'a [SyncRecord],
+    labels: &'a [MetricLabel],
+    columns: &'a [String],
+}
+
+impl Serialize for SyncsJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.syncs.iter().map(|r| SyncJson {
+            time: r.time,
+            load: LoadJson {
+                columns: self.columns,
+                values: &r.load,
+            },
+            ready_pods: r.ready,
+            pods: r.pods,
+            metrics: MetricsJson {
+                labels: self.labels,
+                metrics: &r.metrics,
+            },
+            recommendation: r.recommendation,
+            limited_by: r.limit.as_ref().map(LimitText),
+            replicas_before: r.before,
+            replicas: r.after,
+            backlog: r.backlog,
+        }))
+    }
+}
+
+#[derive(Serialize)]
+struct QueueJson<'a> {
+    arrived: &'a f64,
+    served: &'a f64,
+    final_backlog: &'a f64,
+    peak_backlog: &'a f64,
+    longest_wait_s: &'a f64,
+}
+
+#[derive(Serialize)]
+struct SummaryJson<'a> {
+    syncs: usize,
+    duration_s: f64,
+    peak_replicas: i32,
+    final_replicas: i32,
+    first_scale_up_s: Option<f64>,
+    time_at_max_replicas_s: f64,
+    pod_seconds: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    queue: Option<QueueJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct MetricLabelJson<'a> {
+    metric: &'a str,
+    column: &'a str,
+    target: &'a str,
+}
+
+#[derive(Serialize)]
+struct RunJson<'a> {
+    source: &'a str,
+    hpa: &'a str,
+    min_replicas: i32,
+    max_replicas: i32,
+    metrics: Vec<MetricLabelJson<'a>>,
+    syncs: SyncsJson<'a>,
+    summary: SummaryJson<'a>,
+}
+
+struct RunsJson<'a> {
+    setting: &'a Setting<'a>,
+    runs: &'a [Labeled<'a>],
+}
+
+impl Serialize for RunsJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.runs.len()))?;
+        for r in self.runs {
             let labels = metric_labels(r.hpa);
-            json!({
-                "source": r.source,
-                "hpa": r.hpa_name,
-                "min_replicas": r.hpa.min_replicas.unwrap_or(1),
-                "max_replicas": r.hpa.max_replicas,
-                "metrics": labels.iter().map(|l| json!({"metric": l.name, "column": l.column, "target": l.target})).collect::<Vec<_>>(),
-                "syncs": r.run.syncs.iter().map(|s| sync_json(s, &labels, &setting.columns)).collect::<Vec<_>>(),
-                "summary": summary_json(r),
-            })
-        })
-        .collect();
-    let doc = json!({
-        "trace": setting.trace_file,
-        "sync_period_s": c.sync_period,
-        "metric_lag_s": c.metric_lag,
-        "pod_startup_s": c.pod_startup,
-        "service_rate": c.service_rate,
-        "runs": runs,
-    });
-    let mut out = serde_json::to_string_pretty(&doc).expect("JSON values serialize");
-    out.push('\n');
-    out
+            let sum = &r.run.summary;
+            seq.serialize_element(&RunJson {
+                source: &r.source,
+                hpa: &r.hpa_name,
+                min_replicas: r.hpa.min_replicas.unwrap_or(1),
+                max_replicas: r.hpa.max_replicas,
+                metrics: labels
+                    .iter()
+                    .map(|l| MetricLabelJson {
+                        metric: &l.name,
+                        column: &l.column,
+                        target: &l.target,
+                    })
+                    .collect(),
+                syncs: SyncsJson {
+                    syncs: &r.run.syncs,
+                    labels: &labels,
+                    columns: &self.setting.columns,
+                },
+                summary: SummaryJson {
+                    syncs: sum.syncs,
+                    duration_s: sum.duration_s,
+                    peak_replicas: sum.peak_replicas,
+                    final_replicas: sum.final_replicas,
+                    first_scale_up_s: sum.first_scale_up_s,
+                    time_at_max_replicas_s: sum.time_at_max_s,
+                    pod_seconds: sum.pod_seconds,
+                    queue: sum.queue.as_ref().map(|q| QueueJson {
+                        arrived: &q.arrived,
+                        served: &q.served,
+                        final_backlog: &q.final_backlog,
+                        peak_backlog: &q.peak_backlog,
+                        longest_wait_s: &q.longest_wait_s,
+                    }),
+                },
+            })?;
+        }
+        seq.end()
+    }
+}
+
+#[derive(Serialize)]
+struct DocJson<'a> {
+    trace: &'a str,
+    sync_period_s: u32,
+    metric_lag_s: f64,
+    pod_startup_s: f64,
+    service_rate: Option<f64>,
+    runs: RunsJson<'a>,
+}
+
+/// The JSON document: settings, then each run's syncs and summary. Written
+/// straight to `out` through serde (a week is 40k syncs: building it as a
+/// `serde_json::Value` first took seconds and hundreds of megabytes).
+pub fn json(setting: &Setting<'_>, runs: &[Labeled<'_>], out: &mut dyn Write) -> io::Result<()> {
+    let c = setting.config;
+    let doc = DocJson {
+        trace: setting.trace_file,
+        sync_period_s: c.sync_period,
+        metric_lag_s: c.metric_lag,
+        pod_startup_s: c.pod_startup,
+        service_rate: c.service_rate,
+        runs: RunsJson { setting, runs },
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
+    out.write_all(b"\n")
 }

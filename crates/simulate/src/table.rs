@@ -3,6 +3,7 @@
 
 use crate::report::{Labeled, Setting, clock, limit_text, metric_labels, num, usage_text};
 use crate::trace::fmt_num;
+use std::io::{self, Write};
 
 /// Column alignment.
 #[derive(Clone, Copy)]
@@ -32,15 +33,17 @@ impl Grid {
         self.align.push(align);
     }
 
-    fn render(&self, out: &mut String) {
+    /// Writes the table, one reused line buffer for all rows.
+    fn render(&self, out: &mut dyn Write) -> io::Result<()> {
         let mut width: Vec<usize> = self.header.iter().map(|h| h.chars().count()).collect();
         for r in &self.rows {
             for (w, c) in width.iter_mut().zip(r) {
                 *w = (*w).max(c.chars().count());
             }
         }
-        let line = |cells: &[String], out: &mut String| {
-            let mut l = String::new();
+        let mut l = String::new();
+        let mut line = |cells: &[String], out: &mut dyn Write| {
+            l.clear();
             for (i, c) in cells.iter().enumerate() {
                 if i > 0 {
                     l.push_str("  ");
@@ -57,13 +60,14 @@ impl Grid {
                     }
                 }
             }
-            out.push_str(l.trim_end());
-            out.push('\n');
+            out.write_all(l.trim_end().as_bytes())?;
+            out.write_all(b"\n")
         };
-        line(&self.header, out);
+        line(&self.header, out)?;
         for r in &self.rows {
-            line(r, out);
+            line(r, out)?;
         }
+        Ok(())
     }
 }
 
@@ -96,7 +100,7 @@ fn title(r: &Labeled<'_>) -> String {
 }
 
 /// One run, sync by sync.
-pub fn single(setting: &Setting<'_>, r: &Labeled<'_>) -> String {
+pub fn single(setting: &Setting<'_>, r: &Labeled<'_>, out: &mut dyn Write) -> io::Result<()> {
     let labels = metric_labels(r.hpa);
     let closed = setting.config.service_rate.is_some();
     let mut g = Grid::new();
@@ -139,15 +143,19 @@ pub fn single(setting: &Setting<'_>, r: &Labeled<'_>) -> String {
         row.push(limit_text(s));
         g.rows.push(row);
     }
-    let mut out = format!("{}\n{}\n\n", title(r), settings_line(setting));
-    g.render(&mut out);
-    out.push('\n');
-    summary(&mut out, &[r]);
-    out
+    write!(out, "{}\n{}\n\n", title(r), settings_line(setting))?;
+    g.render(out)?;
+    out.write_all(b"\n")?;
+    summary(out, &[r])
 }
 
 /// Two runs on the same trace, side by side.
-pub fn compare(setting: &Setting<'_>, a: &Labeled<'_>, b: &Labeled<'_>) -> String {
+pub fn compare(
+    setting: &Setting<'_>,
+    a: &Labeled<'_>,
+    b: &Labeled<'_>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let closed = setting.config.service_rate.is_some();
     let mut g = Grid::new();
     g.col("time", Align::Right);
@@ -173,20 +181,20 @@ pub fn compare(setting: &Setting<'_>, a: &Labeled<'_>, b: &Labeled<'_>) -> Strin
         }
         g.rows.push(row);
     }
-    let mut out = format!(
+    write!(
+        out,
         "A: {}\nB: {}\n{}\n\n",
         title(a),
         title(b),
         settings_line(setting)
-    );
-    g.render(&mut out);
-    out.push('\n');
-    summary(&mut out, &[a, b]);
-    out
+    )?;
+    g.render(out)?;
+    out.write_all(b"\n")?;
+    summary(out, &[a, b])
 }
 
 /// The summary: one column per run.
-fn summary(out: &mut String, runs: &[&Labeled<'_>]) {
+fn summary(out: &mut dyn Write, runs: &[&Labeled<'_>]) -> io::Result<()> {
     let mut g = Grid::new();
     g.col("summary", Align::Left);
     for (i, _) in runs.iter().enumerate() {
@@ -225,5 +233,5 @@ fn summary(out: &mut String, runs: &[&Labeled<'_>]) {
         add("tasks served", &|r| num(q(r).served));
         add("backlog at end", &|r| num(q(r).final_backlog));
     }
-    g.render(out);
+    g.render(out)
 }

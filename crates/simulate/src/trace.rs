@@ -170,14 +170,18 @@ pub fn parse(src: &SourceFile) -> Result<Trace, Vec<Diagnostic>> {
         return Err(problems);
     }
 
+    // A week at 1-second resolution is 600k rows: the loop below allocates
+    // nothing per row or cell (one reused cell buffer); positions, field
+    // names and locations are only worked out for a row that has a problem.
     let mut times = Vec::new();
     let mut prev_time: Option<(f64, usize)> = None;
     let width = columns.len() + 1;
+    let mut cells: Vec<(usize, &str)> = Vec::with_capacity(width + 1);
     for (line, text) in lines {
         if problems.len() >= MAX_PROBLEMS {
             break;
         }
-        let cells = split_cells(text);
+        split_cells_into(text, &mut cells);
         if cells.len() != width {
             let col = cells.get(width).map_or(text.chars().count() + 1, |c| c.0);
             problems.push(
@@ -194,17 +198,19 @@ pub fn parse(src: &SourceFile) -> Result<Trace, Vec<Diagnostic>> {
             );
             continue;
         }
-        for (i, (col, cell)) in cells.iter().enumerate() {
-            let what = if i == 0 {
-                "time".to_string()
-            } else {
-                format!("`{}`", columns[i - 1].name)
+        for (i, &(col, cell)) in cells.iter().enumerate() {
+            let what = || {
+                if i == 0 {
+                    "time".to_string()
+                } else {
+                    format!("`{}`", columns[i - 1].name)
+                }
             };
-            let loc = src.location(line, *col, line, col + cell.chars().count().max(1));
+            let loc = || src.location(line, col, line, col + cell.chars().count().max(1));
             let value = match number(cell) {
                 Ok(v) => v,
                 Err(problem) => {
-                    problems.push(problem.at(loc).field(what));
+                    problems.push(problem.at(loc()).field(what()));
                     continue;
                 }
             };
@@ -221,8 +227,8 @@ pub fn parse(src: &SourceFile) -> Result<Trace, Vec<Diagnostic>> {
                                 fmt_num(prev)
                             ),
                         )
-                        .at(loc)
-                        .field(what)
+                        .at(loc())
+                        .field(what())
                         .help("rows must be in time order, one row per instant"),
                     );
                 }
@@ -258,13 +264,24 @@ const HEADER_HELP: &str = "start the trace with a header such as `time,cpu,celer
 /// 1-based starting column. Traces are numbers, so quoting is not supported.
 fn split_cells(line: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
+    split_cells_into(line, &mut out);
+    out
+}
+
+/// [`split_cells`] into a reused buffer. Columns count characters; on an
+/// ASCII line (every well-formed row) that is the byte offset, so the
+/// characters are only counted when the line has others.
+fn split_cells_into<'a>(line: &'a str, out: &mut Vec<(usize, &'a str)>) {
+    out.clear();
+    let ascii = line.is_ascii();
+    let width = |s: &str| if ascii { s.len() } else { s.chars().count() };
     let mut col = 1;
     for cell in line.split(',') {
-        let lead = cell.len() - cell.trim_start().len();
-        out.push((col + cell[..lead].chars().count(), cell.trim()));
-        col += cell.chars().count() + 1;
+        let trimmed = cell.trim_start();
+        let lead = cell.len() - trimmed.len();
+        out.push((col + width(&cell[..lead]), trimmed.trim_end()));
+        col += width(cell) + 1;
     }
-    out
 }
 
 #[allow(clippy::result_large_err)] // becomes one diagnostic of the list
