@@ -82,7 +82,11 @@ fn main() {
     let tmp = tempfile::tempdir().unwrap();
     let profiles_dir = tmp.path().join("profiles");
     std::fs::create_dir(&profiles_dir).unwrap();
-    let profiles = generated(&profiles_dir);
+    generated(&profiles_dir);
+    // Loaded from the files, so that file names in headers are what the
+    // load+render case below produces.
+    let profiles = load_paths(std::slice::from_ref(&profiles_dir)).profiles;
+    assert_eq!(profiles.len(), 1000);
     let queue = profiles
         .iter()
         .filter(|p| p.resolved.queue.is_some())
