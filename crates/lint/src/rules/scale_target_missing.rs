@@ -36,6 +36,7 @@ use super::workload::{Autoscaler, autoscalers, describe, target};
 use crate::index::Index;
 use crate::rule::{Check, Findings, ObjectsContext, Rule};
 use scaleplan_diag::Severity;
+use std::collections::HashMap;
 
 pub(crate) const RULE: Rule = Rule {
     id: "XOBJ001",
@@ -47,13 +48,17 @@ pub(crate) const RULE: Rule = Rule {
 };
 
 fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
+    // Built on the first missing target only: most inputs have none.
+    let mut workloads: Option<Workloads<'_>> = None;
     for a in autoscalers(ctx.index) {
         if target(ctx.index, &a).is_some() {
             continue;
         }
         // Without a near miss the target may simply live in a file that was
         // not linted (manifests applied on top of existing workloads).
-        let near = near_misses(ctx.index, &a);
+        let near = workloads
+            .get_or_insert_with(|| Workloads::new(ctx.index))
+            .near_misses(ctx.index, &a);
         if near.is_empty() {
             continue;
         }
@@ -72,22 +77,82 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
     }
 }
 
-/// Workloads whose name matches but whose kind or namespace does not, and
-/// workloads of the same kind and namespace one edit away from the name.
-fn near_misses(index: &Index, a: &Autoscaler<'_>) -> Vec<String> {
-    index
-        .objects()
-        .iter()
-        .filter(|o| o.get("/spec/template").is_some())
-        .filter(|o| {
+/// The objects that can be scale targets (they have a pod template), grouped
+/// once per run so that each missing target is compared only with workloads
+/// of its name or of its kind and a name one deletion apart, not with every
+/// object of the input (which made the rule quadratic on large inputs).
+struct Workloads<'i> {
+    /// Ids by name (`""` for an object without one).
+    by_name: HashMap<&'i str, Vec<usize>>,
+    /// Ids by `kind` as written and by every "deletion variant" of the name
+    /// (the name itself and the name without one of its characters). Two
+    /// names one insertion, deletion, substitution or neighbour
+    /// transposition apart always share a variant, so looking up the
+    /// target's variants finds every typo candidate (then checked exactly).
+    by_kind_variant: HashMap<(&'i str, String), Vec<usize>>,
+}
+
+impl<'i> Workloads<'i> {
+    fn new(index: &'i Index) -> Self {
+        let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut by_kind_variant: HashMap<(&str, String), Vec<usize>> = HashMap::new();
+        for o in index.objects() {
+            if o.get("/spec/template").is_none() {
+                continue;
+            }
             let name = o.name.as_deref().unwrap_or("");
-            name == a.target_name
-                || (o.same_namespace(a.object.namespace.as_deref())
-                    && o.object.kind_name.as_deref() == Some(a.target_kind.as_str())
-                    && one_edit_apart(name, &a.target_name))
-        })
-        .map(|o| format!("{} in {}", describe(o), o.file_name))
-        .collect()
+            by_name.entry(name).or_default().push(o.id);
+            if let Some(kind) = o.object.kind_name.as_deref() {
+                for v in deletion_variants(name) {
+                    by_kind_variant.entry((kind, v)).or_default().push(o.id);
+                }
+            }
+        }
+        Self {
+            by_name,
+            by_kind_variant,
+        }
+    }
+
+    /// Workloads whose name matches but whose kind or namespace does not,
+    /// and workloads of the same kind and namespace one edit away from the
+    /// name, in input order.
+    fn near_misses(&self, index: &Index, a: &Autoscaler<'_>) -> Vec<String> {
+        let mut ids: Vec<usize> = self
+            .by_name
+            .get(a.target_name.as_str())
+            .into_iter()
+            .flatten()
+            .copied()
+            .collect();
+        for v in deletion_variants(&a.target_name) {
+            let key = (a.target_kind.as_str(), v);
+            for &id in self.by_kind_variant.get(&key).into_iter().flatten() {
+                let o = &index.objects()[id];
+                if o.same_namespace(a.object.namespace.as_deref())
+                    && one_edit_apart(o.name.as_deref().unwrap_or(""), &a.target_name)
+                {
+                    ids.push(id);
+                }
+            }
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        ids.into_iter()
+            .map(|id| {
+                let o = &index.objects()[id];
+                format!("{} in {}", describe(o), o.file_name)
+            })
+            .collect()
+    }
+}
+
+/// The name itself and the name with each one of its characters removed.
+fn deletion_variants(name: &str) -> impl Iterator<Item = String> + '_ {
+    std::iter::once(name.to_owned()).chain(
+        name.char_indices()
+            .map(move |(i, c)| format!("{}{}", &name[..i], &name[i + c.len_utf8()..])),
+    )
 }
 
 /// Whether two names differ by one insertion, deletion, substitution or
@@ -122,5 +187,25 @@ mod tests {
         assert!(super::one_edit_apart("worker", "wotker"));
         assert!(!super::one_edit_apart("worker", "api"));
         assert!(!super::one_edit_apart("worker", "worker"));
+    }
+
+    /// Every pair one edit apart shares a deletion variant, so the grouped
+    /// lookup misses no candidate the full scan would have found.
+    #[test]
+    fn one_edit_pairs_share_a_deletion_variant() {
+        let names = [
+            "worker", "wroker", "workers", "wotker", "orker", "api", "w", "",
+        ];
+        for a in names {
+            for b in names {
+                if super::one_edit_apart(a, b) {
+                    let va: Vec<String> = super::deletion_variants(a).collect();
+                    assert!(
+                        super::deletion_variants(b).any(|v| va.contains(&v)),
+                        "{a} / {b}"
+                    );
+                }
+            }
+        }
     }
 }
