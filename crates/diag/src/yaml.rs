@@ -57,9 +57,10 @@ fn scalar_end(src: &SourceFile, line: usize, start: usize, end: usize) -> usize 
         let mut i = 1;
         while i < seg.len() {
             let c = seg[i];
-            if quote == '"' && c == '\\' {
-                i += 1;
-            } else if c == quote && quote == '\'' && seg.get(i + 1) == Some(&'\'') {
+            // A backslash escape in "..." and a doubled quote in '...' skip a character.
+            let escaped = (quote == '"' && c == '\\')
+                || (c == quote && quote == '\'' && seg.get(i + 1) == Some(&'\''));
+            if escaped {
                 i += 1;
             } else if c == quote {
                 return start + i + 1;
