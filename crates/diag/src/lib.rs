@@ -6,6 +6,7 @@
 mod diagnostic;
 pub mod render;
 mod source;
+pub mod suggest;
 pub mod yaml;
 
 pub use diagnostic::{Diagnostic, Location, Severity, sort};

@@ -14,6 +14,7 @@
 use jsonschema::Validator;
 use k8s_openapi::api::policy::v1 as policy;
 use k8s_openapi::api::{apps::v1 as apps, autoscaling, batch::v1 as batch, core::v1 as core};
+use scaleplan_diag::suggest::edit_distance;
 use schemars::JsonSchema;
 use serde_json::Value;
 use std::sync::OnceLock;
@@ -130,20 +131,6 @@ pub fn closest<'a>(wrong: &str, allowed: &[&'a str]) -> Option<&'a str> {
         .filter(|(d, a)| *d <= 2.min(a.len() / 3 + 1))
         .min()
         .map(|(_, a)| a)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use crate::schema;
 use jsonschema::ValidationError;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use saphyr::MarkedYaml;
+use scaleplan_diag::suggest::edit_distance;
 use scaleplan_diag::{Diagnostic, SourceFile, yaml};
 use serde_json::Value;
 
@@ -321,20 +322,6 @@ pub fn did_you_mean(got: &str, allowed: &[String]) -> Option<String> {
         .filter(|(d, a)| *d <= (a.len() / 3).max(2))
         .min_by_key(|(d, _)| *d)
         .map(|(_, a)| a.clone())
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]
