@@ -96,7 +96,8 @@ pub fn to_json(node: &MarkedYaml<'_>) -> Value {
         YamlData::Representation(text, _, _) => Value::String(text.to_string()),
         YamlData::Sequence(items) => Value::Array(items.iter().map(to_json).collect()),
         YamlData::Mapping(map) => {
-            let mut out = Map::new();
+            // Sized once: these maps are kept (pruned) for a whole lint run.
+            let mut out = Map::with_capacity(map.len());
             for (k, v) in map.iter() {
                 out.insert(key_text(k), to_json(v));
             }

@@ -7,7 +7,7 @@ use crate::config::{Config, RuleSetting};
 use crate::index::{Index, IndexedObject, prune};
 use crate::input::Input;
 use crate::kind::{ObjectKind, classify};
-use crate::parse::{ParseProblem, read_documents};
+use crate::parse::{ParseProblem, read_document_at, read_documents};
 use crate::registry;
 use crate::rule::{Check, DocumentContext, Finding, Findings, ObjectsContext, Rule};
 use crate::suppress::Suppression;
@@ -15,7 +15,7 @@ use crate::template;
 use crate::version::KubeVersion;
 use scaleplan_diag::yaml::{field_path, pointer_location, span_location, value_location};
 use scaleplan_diag::{Diagnostic, Severity, SourceFile};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -164,31 +164,42 @@ pub fn lint_text(name: &str, text: &str, options: &LintOptions) -> LintResult {
 }
 
 fn read_all(inputs: &[Input], options: &LintOptions) -> Vec<FileOutcome> {
-    let jobs = match options.jobs {
+    parallel_map(inputs, options.jobs, |i, input| {
+        read_input(i, input, options)
+    })
+}
+
+/// `f` applied to every item on `jobs` threads (0: one per core), results in
+/// item order. Threads take the next item as they free up, so one large
+/// file or slow rule does not hold back the items behind it.
+fn parallel_map<T: Sync, R: Send>(
+    items: &[T],
+    jobs: usize,
+    f: impl Fn(usize, &T) -> R + Sync,
+) -> Vec<R> {
+    let jobs = match jobs {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
     }
-    .min(inputs.len().max(1));
+    .min(items.len().max(1));
+    if jobs <= 1 {
+        return items.iter().enumerate().map(|(i, t)| f(i, t)).collect();
+    }
     let next = AtomicUsize::new(0);
-    let slots: Mutex<Vec<Option<FileOutcome>>> =
-        Mutex::new((0..inputs.len()).map(|_| None).collect());
+    let slots: Mutex<Vec<Option<R>>> = Mutex::new((0..items.len()).map(|_| None).collect());
     let work = || {
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(input) = inputs.get(i) else { break };
-            let outcome = read_input(i, input, options);
-            slots.lock().expect("no panics while holding the lock")[i] = Some(outcome);
+            let Some(item) = items.get(i) else { break };
+            let r = f(i, item);
+            slots.lock().expect("no panics while holding the lock")[i] = Some(r);
         }
     };
-    if jobs <= 1 {
-        work();
-    } else {
-        std::thread::scope(|s| {
-            for _ in 0..jobs {
-                s.spawn(work);
-            }
-        });
-    }
+    std::thread::scope(|s| {
+        for _ in 0..jobs {
+            s.spawn(work);
+        }
+    });
     slots
         .into_inner()
         .expect("workers finished")
@@ -321,14 +332,17 @@ fn read_input(file: usize, input: &Input, options: &LintOptions) -> FileOutcome 
             }
         }
         if object.kind != ObjectKind::NotAnObject {
-            let json = ctx.json();
+            let name = ctx.name().map(str::to_owned);
+            let namespace = ctx.namespace().map(str::to_owned);
+            let json = ctx.into_json();
             outcome.objects.push(IndexedObject {
                 id: 0,
-                name: ctx.name().map(str::to_owned),
-                namespace: ctx.namespace().map(str::to_owned),
+                name,
+                namespace,
                 json: prune(object.kind, json),
                 file,
                 doc: doc.index,
+                doc_lines: doc.lines,
                 file_name: src.name.clone(),
                 suppression,
                 object,
@@ -459,23 +473,34 @@ fn run_object_rules(
         index,
         kubernetes_version: options.kubernetes_version,
     };
+    // Cross-object rules only read the index: they run side by side.
+    let object_rules: Vec<_> = options
+        .rules
+        .active
+        .iter()
+        .filter_map(|(rule, severity)| match rule.check {
+            Check::Objects(check) => Some((rule.id, *severity, check)),
+            Check::Document(_) | Check::Engine => None,
+        })
+        .collect();
+    let per_rule = parallel_map(&object_rules, options.jobs, |_, (id, severity, check)| {
+        let mut out = Findings::new(id, *severity);
+        check(&ctx, &mut out);
+        out.out
+    });
     let mut findings: Vec<Finding> = Vec::new();
     let mut suppressed = 0;
-    for (rule, severity) in &options.rules.active {
-        if let Check::Objects(check) = rule.check {
-            let mut out = Findings::new(rule.id, *severity);
-            check(&ctx, &mut out);
-            for f in out.out {
-                let silenced = f
-                    .anchor
-                    .as_ref()
-                    .and_then(|a| index.get(a.object))
-                    .is_some_and(|o| o.suppression.as_ref().is_some_and(|s| s.covers(rule.id)));
-                if silenced {
-                    suppressed += 1;
-                } else {
-                    findings.push(f);
-                }
+    for ((id, ..), out) in object_rules.iter().zip(per_rule) {
+        for f in out {
+            let silenced = f
+                .anchor
+                .as_ref()
+                .and_then(|a| index.get(a.object))
+                .is_some_and(|o| o.suppression.as_ref().is_some_and(|s| s.covers(id)));
+            if silenced {
+                suppressed += 1;
+            } else {
+                findings.push(f);
             }
         }
     }
@@ -488,33 +513,40 @@ fn run_object_rules(
             None => located.push(f.diag),
         }
     }
-    for (file, findings) in by_file {
-        locate_in_file(&inputs[file], index, findings, &mut located);
-    }
+    let by_file: Vec<(usize, Vec<Finding>)> = by_file.into_iter().collect();
+    let per_file = parallel_map(&by_file, options.jobs, |_, (file, findings)| {
+        locate_in_file(&inputs[*file], index, findings)
+    });
+    located.extend(per_file.into_iter().flatten());
     (located, suppressed)
 }
 
-fn locate_in_file(input: &Input, index: &Index, findings: Vec<Finding>, out: &mut Vec<Diagnostic>) {
-    let mut by_doc: HashMap<usize, Vec<Finding>> = HashMap::new();
+/// Turns the anchors of one file's cross-object findings into positions,
+/// reading again only the documents they point into.
+fn locate_in_file(input: &Input, index: &Index, findings: &[Finding]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    // By document, with the lines it spans, in file order.
+    let mut by_doc: BTreeMap<usize, ((usize, usize), Vec<Finding>)> = BTreeMap::new();
     for f in findings {
-        let doc = f
-            .anchor
-            .as_ref()
-            .and_then(|a| index.get(a.object))
-            .map_or(0, |o| o.doc);
-        by_doc.entry(doc).or_default().push(f);
+        let object = f.anchor.as_ref().and_then(|a| index.get(a.object));
+        let (doc, lines) = object.map_or((0, (0, 0)), |o| (o.doc, o.doc_lines));
+        by_doc
+            .entry(doc)
+            .or_insert_with(|| (lines, Vec::new()))
+            .1
+            .push(f.clone());
     }
     let Ok(src) = load(input) else {
         // The file changed or vanished since it was read: report unlocated.
-        out.extend(by_doc.into_values().flatten().map(|f| f.diag));
-        return;
+        out.extend(by_doc.into_values().flat_map(|(_, fs)| fs).map(|f| f.diag));
+        return out;
     };
     let template_lines: Vec<usize> = template::find_all(&src.text, true)
         .iter()
         .map(|m| m.line)
         .collect();
-    read_documents(&src.text, &mut |doc| {
-        for mut f in by_doc.remove(&doc.index).unwrap_or_default() {
+    let mut locate = |doc: crate::parse::ParsedDocument<'_, '_>, fs: Vec<Finding>| {
+        for mut f in fs {
             if let Some(a) = &f.anchor {
                 let loc = if a.at_value {
                     value_location(&src, doc.root, &a.pointer)
@@ -532,6 +564,27 @@ fn locate_in_file(input: &Input, index: &Index, findings: Vec<Finding>, out: &mu
             }
             out.push(f.diag);
         }
-    });
-    out.extend(by_doc.into_values().flatten().map(|f| f.diag));
+    };
+    let mut whole_file = false;
+    for (doc, (lines, fs)) in std::mem::take(&mut by_doc) {
+        let mut fs = Some(fs);
+        let found = read_document_at(&src.text, doc, lines, &mut |d| {
+            locate(d, fs.take().unwrap_or_default());
+        });
+        if !found && let Some(fs) = fs {
+            by_doc.insert(doc, (lines, fs));
+            whole_file = true;
+        }
+    }
+    if whole_file {
+        // Some document was not where it was read (see `read_document_at`):
+        // read the whole file, as the first pass did.
+        read_documents(&src.text, &mut |doc| {
+            if let Some((_, fs)) = by_doc.remove(&doc.index) {
+                locate(doc, fs);
+            }
+        });
+    }
+    out.extend(by_doc.into_values().flat_map(|(_, fs)| fs).map(|f| f.diag));
+    out
 }

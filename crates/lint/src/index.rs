@@ -4,12 +4,16 @@
 //! one [`IndexedObject`] per relevant document: its identity and a pruned copy
 //! of the fields cross-object rules read (replicas, selectors, container
 //! requests, the whole spec of autoscalers and PDBs, ...). Pod specs lose
-//! everything but container names, images, ports, env and resources; objects
-//! of unrelated kinds keep only their identity. This keeps memory small and
-//! independent of how big the manifests are.
+//! everything but container names, images and resources (and, for a Celery
+//! exporter's container, its ports, env and arguments); objects of unrelated
+//! kinds keep only their identity. The index still grows with the number of
+//! objects (cross-object rules join over the whole input set), by about the
+//! size of each object's pruned copy; docs/lint.md "Performance" has the
+//! figures.
 
 use crate::kind::{ObjectKind, ObjectType};
 use crate::rule::Finding;
+use crate::rules::celery_exporter::CeleryExporter;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
@@ -27,6 +31,9 @@ pub struct IndexedObject {
     /// Which input file (engine-internal numbering) and document.
     pub(crate) file: usize,
     pub(crate) doc: usize,
+    /// The lines the document spans, to read it again alone when a
+    /// cross-object finding must be located in it.
+    pub(crate) doc_lines: (usize, usize),
     /// The name of the file, for messages ("the target in deploy.yaml").
     pub file_name: String,
     /// The object's `scaleplan.dev/ignore` annotation, applied to findings
@@ -181,115 +188,133 @@ impl Index {
     }
 }
 
-/// The pruned copy of a document kept in the index.
-pub fn prune(kind: ObjectKind, json: &Value) -> Value {
-    let Value::Object(doc) = json else {
+/// The pruned copy of a document kept in the index. It takes the document
+/// by value and moves the kept fields out of it (no copy), into maps sized
+/// exactly: the index is most of a large run's memory.
+pub fn prune(kind: ObjectKind, json: Value) -> Value {
+    let Value::Object(mut doc) = json else {
         return Value::Null;
     };
-    let mut out = Map::new();
-    for key in ["apiVersion", "kind"] {
-        if let Some(v) = doc.get(key) {
-            out.insert(key.into(), v.clone());
-        }
-    }
-    if let Some(meta) = doc.get("metadata") {
+    let is_limit_range = doc.get("kind").and_then(Value::as_str) == Some("LimitRange");
+    let mut out = take(&mut doc, &["apiVersion", "kind"]);
+    if let Some(meta) = doc.shift_remove("metadata") {
         out.insert("metadata".into(), prune_metadata(meta));
     }
     match kind {
         // A LimitRange's defaults stand in for missing container requests.
-        ObjectKind::OtherObject
-            if doc.get("kind").and_then(Value::as_str) == Some("LimitRange") =>
-        {
-            if let Some(spec) = doc.get("spec") {
-                out.insert("spec".into(), spec.clone());
+        ObjectKind::OtherObject if is_limit_range => {
+            if let Some(spec) = doc.shift_remove("spec") {
+                out.insert("spec".into(), spec);
             }
         }
         ObjectKind::OtherObject | ObjectKind::ConfigMap | ObjectKind::NotAnObject => {
             // A custom workload (Argo Rollout, ...) can be a scale target.
-            if let Some(spec) = doc.get("spec").filter(|s| s.get("template").is_some()) {
+            if let Some(spec) = doc
+                .shift_remove("spec")
+                .filter(|s| s.get("template").is_some())
+            {
                 out.insert("spec".into(), prune_workload_spec(spec));
             }
         }
         k if k.is_workload() => {
-            if let Some(spec) = doc.get("spec") {
+            if let Some(spec) = doc.shift_remove("spec") {
                 out.insert("spec".into(), prune_workload_spec(spec));
             }
         }
         _ => {
             // Autoscalers, PDBs, Services, CronJobs, adapter configs: small,
             // and read whole by the rules.
-            for (k, v) in doc {
-                if !matches!(k.as_str(), "apiVersion" | "kind" | "metadata") {
-                    out.insert(k.clone(), v.clone());
-                }
-            }
+            out.extend(doc);
         }
     }
     Value::Object(out)
 }
 
-fn pick(from: &Value, keys: &[&str]) -> Value {
-    let mut out = Map::new();
-    if let Value::Object(m) = from {
-        for k in keys {
-            if let Some(v) = m.get(*k) {
-                out.insert((*k).into(), v.clone());
-            }
+/// The listed fields of `from`, moved out, in the listed order.
+fn take(from: &mut Map<String, Value>, keys: &[&str]) -> Map<String, Value> {
+    let mut out = Map::with_capacity(keys.iter().filter(|k| from.contains_key(**k)).count());
+    for k in keys {
+        if let Some(v) = from.shift_remove(*k) {
+            out.insert((*k).into(), v);
         }
-    }
-    Value::Object(out)
-}
-
-fn prune_metadata(meta: &Value) -> Value {
-    let mut out = pick(meta, &["name", "namespace", "labels"]);
-    if let Some(Value::Object(ann)) = meta.get("annotations") {
-        // kubectl's last-applied copy doubles an object's size and no rule reads it.
-        let kept: Map<String, Value> = ann
-            .iter()
-            .filter(|(k, _)| k.as_str() != "kubectl.kubernetes.io/last-applied-configuration")
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        out["annotations"] = Value::Object(kept);
     }
     out
 }
 
-fn prune_workload_spec(spec: &Value) -> Value {
-    let mut out = pick(spec, &["replicas", "selector", "serviceName"]);
-    if let Some(template) = spec.get("template") {
+/// A mapping's entries; anything else (a malformed manifest) has none.
+fn into_map(v: Value) -> Map<String, Value> {
+    match v {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    }
+}
+
+fn pick(from: Value, keys: &[&str]) -> Value {
+    Value::Object(take(&mut into_map(from), keys))
+}
+
+fn prune_metadata(meta: Value) -> Value {
+    let mut meta = into_map(meta);
+    let mut out = take(&mut meta, &["name", "namespace", "labels"]);
+    if let Some(Value::Object(mut ann)) = meta.shift_remove("annotations") {
+        // kubectl's last-applied copy doubles an object's size and no rule reads it.
+        ann.shift_remove("kubectl.kubernetes.io/last-applied-configuration");
+        out.insert("annotations".into(), Value::Object(ann));
+    }
+    Value::Object(out)
+}
+
+fn prune_workload_spec(spec: Value) -> Value {
+    let mut spec = into_map(spec);
+    let mut out = take(&mut spec, &["replicas", "selector", "serviceName"]);
+    if let Some(template) = spec.shift_remove("template") {
+        let mut template = into_map(template);
         let mut t = Map::new();
-        if let Some(meta) = template.get("metadata") {
+        if let Some(meta) = template.shift_remove("metadata") {
             t.insert("metadata".into(), pick(meta, &["labels", "annotations"]));
         }
-        if let Some(pod) = template.get("spec") {
+        if let Some(pod) = template.shift_remove("spec") {
+            let mut pod = into_map(pod);
             let mut p = Map::new();
             for list in ["containers", "initContainers"] {
-                if let Some(Value::Array(cs)) = pod.get(list) {
-                    let cs = cs
-                        .iter()
-                        .map(|c| {
-                            pick(
-                                c,
-                                &[
-                                    "name",
-                                    "image",
-                                    "ports",
-                                    "env",
-                                    "resources",
-                                    "args",
-                                    "command",
-                                ],
-                            )
-                        })
-                        .collect();
+                if let Some(Value::Array(cs)) = pod.shift_remove(list) {
+                    let cs = cs.into_iter().map(prune_container).collect();
                     p.insert(list.into(), Value::Array(cs));
                 }
             }
             t.insert("spec".into(), Value::Object(p));
         }
-        out["template"] = Value::Object(t);
+        out.insert("template".into(), Value::Object(t));
     }
-    out
+    Value::Object(out)
+}
+
+/// What cross-object rules read of a container: its requests (for
+/// Resource metrics) of every container; ports, env and arguments only of
+/// a Celery exporter's (the exporter rules match them with Services and
+/// adapter rules). Most of a large input is workloads, so this is most of
+/// the index's memory.
+fn prune_container(c: Value) -> Value {
+    let is_exporter = c
+        .get("image")
+        .and_then(Value::as_str)
+        .is_some_and(|i| CeleryExporter::from_image(i).is_some());
+    if is_exporter {
+        pick(
+            c,
+            &[
+                "name",
+                "image",
+                "ports",
+                "env",
+                "resources",
+                "args",
+                "command",
+            ],
+        )
+    } else {
+        pick(c, &["name", "image", "resources"])
+    }
 }
 
 #[cfg(test)]
@@ -308,7 +333,7 @@ mod tests {
                 "spec": {"volumes": [], "containers": [{"name": "c", "image": "i",
                     "livenessProbe": {}, "resources": {"requests": {"cpu": "1"}}}]}}}
         });
-        let p = prune(ObjectKind::Deployment, &d);
+        let p = prune(ObjectKind::Deployment, d);
         assert_eq!(
             p,
             json!({"apiVersion": "apps/v1", "kind": "Deployment",
@@ -317,6 +342,24 @@ mod tests {
                     "metadata": {"labels": {"app": "web"}},
                     "spec": {"containers": [{"name": "c", "image": "i",
                         "resources": {"requests": {"cpu": "1"}}}]}}}})
+        );
+    }
+
+    #[test]
+    fn only_exporter_containers_keep_ports_env_and_arguments() {
+        let container = |image: &str| {
+            json!({"name": "c", "image": image, "args": ["--port=9808"],
+                "env": [{"name": "BROKER_URL", "value": "redis://r"}],
+                "ports": [{"containerPort": 9808}], "resources": {}})
+        };
+        let d = json!({"kind": "Deployment", "spec": {"template": {"spec": {"containers": [
+            container("danihodovic/celery-exporter:0.12.2"), container("shop/web:1.0")]}}}});
+        let p = prune(ObjectKind::Deployment, d);
+        let cs = p.pointer("/spec/template/spec/containers").unwrap();
+        assert_eq!(cs[0], container("danihodovic/celery-exporter:0.12.2"));
+        assert_eq!(
+            cs[1],
+            json!({"name": "c", "image": "shop/web:1.0", "resources": {}})
         );
     }
 }

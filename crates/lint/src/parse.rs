@@ -44,6 +44,9 @@ pub enum ParseProblem {
 pub struct ParsedDocument<'d, 'i> {
     pub index: usize,
     pub root: &'d MarkedYaml<'i>,
+    /// First and last line of the document (1-based, inclusive), so that
+    /// [`read_document_at`] can read it again alone.
+    pub lines: (usize, usize),
     /// Problems met inside this document (duplicate keys, alias budget).
     pub problems: Vec<ParseProblem>,
 }
@@ -86,6 +89,57 @@ pub fn read_documents(
         }
     }
     problems
+}
+
+/// Reads again, alone, the document that [`read_documents`] reported with
+/// `index` and `lines`, with the positions it has in the whole of `text`.
+/// Locating a cross-object finding needs the tree of one document only;
+/// reading just that document keeps the second pass as small as the number
+/// of documents with findings instead of a second parse of every file.
+///
+/// Returns `false` when the document is not there as recorded (the file
+/// changed since, or its line ends are ones `str::lines` and the YAML parser
+/// count differently): the caller then reads the whole file.
+pub fn read_document_at(
+    text: &str,
+    index: usize,
+    lines: (usize, usize),
+    on_document: &mut dyn for<'d, 'i> FnMut(ParsedDocument<'d, 'i>),
+) -> bool {
+    let (first, last) = lines;
+    if first == 0 || last < first || has_lone_cr(text) {
+        return false;
+    }
+    let mut starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1));
+    let Some(from) = starts.nth(first - 1).filter(|&b| b <= text.len()) else {
+        return false;
+    };
+    let to = starts.nth(last - first).unwrap_or(text.len());
+    let mut padded = "\n".repeat(first - 1);
+    padded.push_str(&text[from..to]);
+    let mut found = false;
+    let mut only_this = |doc: ParsedDocument<'_, '_>| {
+        if doc.index == index && !found {
+            found = true;
+            on_document(doc);
+        }
+    };
+    let mut reader = DocumentReader::new(index, &mut only_this);
+    reader.doc_start = first;
+    let mut parser = Parser::new_from_str(&padded);
+    // One document (multi = false): the rest of the slice, if any, is the
+    // start of the next one.
+    let _ = parser.load(&mut reader, false);
+    found
+}
+
+/// A `\r` not followed by `\n` (old Mac line ends): the YAML parser breaks
+/// lines there and `str::match_indices('\n')` does not.
+fn has_lone_cr(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.iter()
+        .enumerate()
+        .any(|(i, &c)| c == b'\r' && b.get(i + 1) != Some(&b'\n'))
 }
 
 /// Parses `input` to its end or to its first syntax error; returns the
@@ -184,7 +238,7 @@ impl<'cb, 'i> DocumentReader<'cb, 'i> {
         }
     }
 
-    fn finish_document(&mut self) {
+    fn finish_document(&mut self, end_line: usize) {
         let loader = std::mem::replace(&mut self.loader, fresh_loader());
         let mut problems = std::mem::take(&mut self.problems);
         if let Some(e) = loader.error() {
@@ -210,6 +264,7 @@ impl<'cb, 'i> DocumentReader<'cb, 'i> {
             (self.on_document)(ParsedDocument {
                 index,
                 root: &root,
+                lines: (self.doc_start, end_line),
                 problems: std::mem::take(&mut problems),
             });
         }
@@ -261,7 +316,10 @@ impl<'i> SpannedEventReceiver<'i> for DocumentReader<'_, 'i> {
             self.node_done(key);
         }
         if end {
-            self.finish_document();
+            // An implicit end is marked at the next `---` (or the end of the
+            // input): that line may belong to the next document, which is
+            // harmless for `read_document_at` (it reads one document).
+            self.finish_document(span.start.line().max(self.doc_start));
         }
     }
 }
@@ -302,6 +360,49 @@ mod tests {
         let (docs, problems) = read("a: b: c\n---\nd: 1\n---\ne: [\n");
         assert_eq!(docs.iter().map(|d| d.0).collect::<Vec<_>>(), [1]);
         assert_eq!(problems.len(), 2);
+    }
+
+    /// A tree's debug form without character offsets (`index`), which only
+    /// the padding changes and nothing reads: lines and columns must match.
+    fn tree(root: &MarkedYaml<'_>) -> String {
+        let re = regex::Regex::new(r"index: \d+, ").unwrap();
+        re.replace_all(&format!("{root:?}"), "").into_owned()
+    }
+
+    /// Every document read again alone is the document read with its file:
+    /// same tree, same lines and columns (the locate pass relies on it).
+    #[test]
+    fn a_document_read_alone_is_the_one_read_with_its_file() {
+        let texts = [
+            "a: 1\n---\nb: [1, 2]\n---\nc: {d: e}\n",
+            "\u{feff}# comment\n\nkind: A\nspec:\n  x: 1\n---\n# between\nkind: B\n",
+            "--- {a: 1}\n--- |\n  text\n...\n---\nb: 2\n...\n",
+            "a: 1\r\n---\r\nb:\r\n  c: 2\r\n",
+            "a: 1\n---\nb: [1\n---\nc: 1\n---\nd: 2\n",
+            "%YAML 1.2\n---\na: 1\n---\nb: &x 1\nc: *x\n",
+        ];
+        for text in texts {
+            let mut whole = Vec::new();
+            read_documents(text, &mut |d| {
+                whole.push((d.index, d.lines, tree(d.root)));
+            });
+            assert!(!whole.is_empty(), "{text:?}");
+            for (index, lines, expected) in &whole {
+                let mut alone = None;
+                let found = read_document_at(text, *index, *lines, &mut |d| {
+                    alone = Some((d.index, tree(d.root)));
+                });
+                assert!(found, "document {index} of {text:?} not found at {lines:?}");
+                assert_eq!(alone, Some((*index, expected.clone())), "{text:?}");
+            }
+        }
+        // Lone CR line ends: the caller reads the whole file instead.
+        assert!(!read_document_at(
+            "a: 1\r---\rb: 2\r",
+            1,
+            (2, 3),
+            &mut |_| {}
+        ));
     }
 
     #[test]

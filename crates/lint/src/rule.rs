@@ -113,6 +113,15 @@ impl<'a, 'i> DocumentContext<'a, 'i> {
         self.json().pointer(pointer)
     }
 
+    /// The document as JSON, taken out of the context once the rules are
+    /// done (the engine prunes it into the index without copying it).
+    pub(crate) fn into_json(self) -> Value {
+        match self.json.into_inner() {
+            Some(v) => v,
+            None => scaleplan_diag::yaml::to_json(self.root),
+        }
+    }
+
     /// `metadata.name`, when it is a string.
     pub fn name(&self) -> Option<&str> {
         self.get("/metadata/name").and_then(Value::as_str)

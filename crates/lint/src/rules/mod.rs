@@ -62,7 +62,7 @@ crate::registry::register! { RULES:
 // Knowledge the rules share: HPAs in the v2 shape, scale targets and their
 // pods, prometheus-adapter rules, and the Celery exporters.
 mod adapter_rules;
-mod celery_exporter;
+pub(crate) mod celery_exporter;
 mod hpa_shape;
 mod retired_apis;
 mod workload;
