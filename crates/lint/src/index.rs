@@ -91,6 +91,8 @@ pub struct Index {
     /// Ids of each kind, so that `of_kind` costs what it returns (rules
     /// call it inside loops over other objects).
     by_kind: HashMap<ObjectKind, Vec<usize>>,
+    /// Ids of workloads that run a Celery exporter.
+    exporters: Vec<usize>,
 }
 
 impl Index {
@@ -113,6 +115,9 @@ impl Index {
             .entry(object.kind())
             .or_default()
             .push(object.id);
+        if runs_exporter(&object) {
+            self.exporters.push(object.id);
+        }
         self.objects.push(object);
     }
 
@@ -146,6 +151,27 @@ impl Index {
             .flatten()
             .map(|&i| &self.objects[i])
             .filter(move |o| o.same_namespace(namespace))
+    }
+
+    /// Objects whose `kind` (as written, custom kinds too) and name are
+    /// these, in input order, whatever their namespace.
+    pub fn find_kind_name<'s>(
+        &'s self,
+        kind: &str,
+        name: &str,
+    ) -> impl Iterator<Item = &'s IndexedObject> {
+        self.by_kind_name
+            .get(&(kind.to_owned(), name.to_owned()))
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.objects[i])
+    }
+
+    /// Workloads with a container that runs a known Celery exporter image,
+    /// in input order (noted once, when they are added: three rules look
+    /// for exporters, and most workloads are not one).
+    pub fn exporter_workloads(&self) -> impl Iterator<Item = &IndexedObject> {
+        self.exporters.iter().map(|&i| &self.objects[i])
     }
 
     /// The object a `scaleTargetRef`-style reference (`apiVersion`, `kind`,
@@ -186,6 +212,15 @@ impl Index {
     pub fn is_empty(&self) -> bool {
         self.objects.is_empty()
     }
+}
+
+fn runs_exporter(o: &IndexedObject) -> bool {
+    o.get("/spec/template/spec/containers")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c.get("image").and_then(Value::as_str))
+        .any(|i| CeleryExporter::from_image(i).is_some())
 }
 
 /// The pruned copy of a document kept in the index. It takes the document

@@ -197,7 +197,7 @@ impl ExporterContainer<'_> {
 /// Every container of the input that runs a known Celery exporter.
 pub(crate) fn exporter_containers(index: &crate::index::Index) -> Vec<ExporterContainer<'_>> {
     let mut out = Vec::new();
-    for w in index.objects() {
+    for w in index.exporter_workloads() {
         for (_, c) in super::workload::containers(w) {
             let Some(image) = c.get("image").and_then(Value::as_str) else {
                 continue;

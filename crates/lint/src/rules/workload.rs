@@ -86,8 +86,8 @@ pub(crate) fn autoscalers(index: &Index) -> Vec<Autoscaler<'_>> {
 }
 
 /// The workload an autoscaler targets, when it is in the input. Built-in
-/// workload kinds are looked up by name; other kinds (custom resources with
-/// a scale subresource) by a scan.
+/// workload kinds are looked up by kind and name; other kinds (custom
+/// resources with a scale subresource) by the kind as written and the name.
 pub(crate) fn target<'a>(index: &'a Index, a: &Autoscaler<'a>) -> Option<&'a IndexedObject> {
     let ns = a.object.namespace.as_deref();
     let kind = match a.target_kind.as_str() {
@@ -104,7 +104,9 @@ pub(crate) fn target<'a>(index: &'a Index, a: &Autoscaler<'a>) -> Option<&'a Ind
     };
     match kind {
         Some(k) => index.find(k, ns, &a.target_name).find(is_target),
-        None => index.objects().iter().find(is_target),
+        None => index
+            .find_kind_name(&a.target_kind, &a.target_name)
+            .find(is_target),
     }
 }
 
