@@ -7,7 +7,7 @@ use crate::config::{Config, RuleSetting};
 use crate::index::{Index, IndexedObject, prune};
 use crate::input::Input;
 use crate::kind::{ObjectKind, classify};
-use crate::parse::{ParseProblem, read_document_at, read_documents};
+use crate::parse::{ParseProblem, line_starts, read_document_at, read_documents};
 use crate::registry;
 use crate::rule::{Check, DocumentContext, Finding, Findings, ObjectsContext, Rule};
 use crate::suppress::Suppression;
@@ -565,11 +565,14 @@ fn locate_in_file(input: &Input, index: &Index, findings: &[Finding]) -> Vec<Dia
             out.push(f.diag);
         }
     };
+    let starts = line_starts(&src.text);
     let mut whole_file = false;
     for (doc, (lines, fs)) in std::mem::take(&mut by_doc) {
         let mut fs = Some(fs);
-        let found = read_document_at(&src.text, doc, lines, &mut |d| {
-            locate(d, fs.take().unwrap_or_default());
+        let found = starts.as_ref().is_some_and(|starts| {
+            read_document_at(&src.text, starts, doc, lines, &mut |d| {
+                locate(d, fs.take().unwrap_or_default());
+            })
         });
         if !found && let Some(fs) = fs {
             by_doc.insert(doc, (lines, fs));
@@ -577,8 +580,9 @@ fn locate_in_file(input: &Input, index: &Index, findings: &[Finding]) -> Vec<Dia
         }
     }
     if whole_file {
-        // Some document was not where it was read (see `read_document_at`):
-        // read the whole file, as the first pass did.
+        // A document was not where it was read, or the file's line ends are
+        // lone `\r`s (see `line_starts`): read the whole file, as the first
+        // pass did.
         read_documents(&src.text, &mut |doc| {
             if let Some((_, fs)) = by_doc.remove(&doc.index) {
                 locate(doc, fs);

@@ -91,30 +91,54 @@ pub fn read_documents(
     problems
 }
 
+/// Where each line of a text starts (byte offsets), for
+/// [`read_document_at`]; `None` when the text has a `\r` not followed by
+/// `\n` (old Mac line ends): the YAML parser breaks lines there and this
+/// count would not, so documents must be found by reading the whole file.
+pub fn line_starts(text: &str) -> Option<Vec<usize>> {
+    let b = text.as_bytes();
+    let lone_cr = b
+        .iter()
+        .enumerate()
+        .any(|(i, &c)| c == b'\r' && b.get(i + 1) != Some(&b'\n'));
+    if lone_cr {
+        return None;
+    }
+    Some(
+        std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect(),
+    )
+}
+
 /// Reads again, alone, the document that [`read_documents`] reported with
-/// `index` and `lines`, with the positions it has in the whole of `text`.
-/// Locating a cross-object finding needs the tree of one document only;
-/// reading just that document keeps the second pass as small as the number
-/// of documents with findings instead of a second parse of every file.
+/// `index` and `lines`, with the positions it has in the whole of `text`
+/// (`starts` is [`line_starts`] of `text`). Locating a cross-object finding
+/// needs the tree of one document only; reading just that document keeps
+/// the second pass as small as the number of documents with findings
+/// instead of a second parse of every file.
 ///
 /// Returns `false` when the document is not there as recorded (the file
-/// changed since, or its line ends are ones `str::lines` and the YAML parser
-/// count differently): the caller then reads the whole file.
+/// changed since): the caller then reads the whole file.
 pub fn read_document_at(
     text: &str,
+    starts: &[usize],
     index: usize,
     lines: (usize, usize),
     on_document: &mut dyn for<'d, 'i> FnMut(ParsedDocument<'d, 'i>),
 ) -> bool {
     let (first, last) = lines;
-    if first == 0 || last < first || has_lone_cr(text) {
-        return false;
-    }
-    let mut starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1));
-    let Some(from) = starts.nth(first - 1).filter(|&b| b <= text.len()) else {
+    let Some(&from) = starts.get(first.wrapping_sub(1)) else {
         return false;
     };
-    let to = starts.nth(last - first).unwrap_or(text.len());
+    if last < first || from > text.len() {
+        return false;
+    }
+    let to = starts
+        .get(last)
+        .copied()
+        .unwrap_or(text.len())
+        .min(text.len());
     let mut padded = "\n".repeat(first - 1);
     padded.push_str(&text[from..to]);
     let mut found = false;
@@ -131,15 +155,6 @@ pub fn read_document_at(
     // start of the next one.
     let _ = parser.load(&mut reader, false);
     found
-}
-
-/// A `\r` not followed by `\n` (old Mac line ends): the YAML parser breaks
-/// lines there and `str::match_indices('\n')` does not.
-fn has_lone_cr(text: &str) -> bool {
-    let b = text.as_bytes();
-    b.iter()
-        .enumerate()
-        .any(|(i, &c)| c == b'\r' && b.get(i + 1) != Some(&b'\n'))
 }
 
 /// Parses `input` to its end or to its first syntax error; returns the
@@ -389,7 +404,8 @@ mod tests {
             assert!(!whole.is_empty(), "{text:?}");
             for (index, lines, expected) in &whole {
                 let mut alone = None;
-                let found = read_document_at(text, *index, *lines, &mut |d| {
+                let starts = line_starts(text).unwrap();
+                let found = read_document_at(text, &starts, *index, *lines, &mut |d| {
                     alone = Some((d.index, tree(d.root)));
                 });
                 assert!(found, "document {index} of {text:?} not found at {lines:?}");
@@ -397,12 +413,13 @@ mod tests {
             }
         }
         // Lone CR line ends: the caller reads the whole file instead.
-        assert!(!read_document_at(
-            "a: 1\r---\rb: 2\r",
-            1,
-            (2, 3),
-            &mut |_| {}
-        ));
+        assert_eq!(line_starts("a: 1\r---\rb: 2\r"), None);
+        assert_eq!(line_starts("a\r\nb\n"), Some(vec![0, 3, 5]));
+        // Lines that are not in the text, or hold no document: not found.
+        let text = "# only a comment\n---\nb: 2\n";
+        let starts = line_starts(text).unwrap();
+        assert!(!read_document_at(text, &starts, 1, (9, 9), &mut |_| {}));
+        assert!(!read_document_at(text, &starts, 0, (1, 1), &mut |_| {}));
     }
 
     #[test]
