@@ -276,3 +276,39 @@ fn a_file_that_is_not_utf8_is_a_finding_and_others_still_lint() {
     let loc = d.location.as_ref().unwrap();
     assert_eq!((loc.line, loc.column), (2, 12));
 }
+
+/// Past the bundled schemas' version an unknown field is a K8S002 warning
+/// (it may be a newer field), while wrong types stay K8S001 errors.
+#[test]
+fn unknown_fields_are_warnings_for_a_newer_target_version() {
+    let text = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  minReplica: 2\n  maxReplicas: \"3\"\n";
+    let at = |version: &str| {
+        let options = LintOptions {
+            kubernetes_version: version.parse().unwrap(),
+            rules: RuleSet::only(&["K8S001", "K8S002"]),
+            jobs: 1,
+        };
+        lint_text("hpa.yaml", text, &options)
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let l = d.location.as_ref().unwrap();
+                (d.rule.to_string(), d.severity, l.line)
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        at("1.33"),
+        [
+            ("K8S001".into(), Severity::Error, 6),
+            ("K8S001".into(), Severity::Error, 7)
+        ]
+    );
+    assert_eq!(
+        at("1.35"),
+        [
+            ("K8S002".into(), Severity::Warning, 6),
+            ("K8S001".into(), Severity::Error, 7)
+        ]
+    );
+}

@@ -115,6 +115,7 @@ macro_rules! rule_tests {
 }
 
 rule_tests! {
+    k8s002 => "K8S002",
     hpa001 => "HPA001",
     hpa002 => "HPA002",
     hpa003 => "HPA003",

@@ -10,6 +10,7 @@ crate::registry::register! { CHECKS:
     template,
     not_utf8,
     schema_violation,
+    unknown_field_newer_version,
     scaling_profile,
 }
 

@@ -13,7 +13,9 @@
 //! are rejected by the API server at apply time, long after review.
 //!
 //! The schemas are those of Kubernetes 1.33, the version the build carries
-//! (k8s-openapi `v1_33`), whatever `--kubernetes-version` says. API versions
+//! (k8s-openapi `v1_33`), whatever `--kubernetes-version` says. With a newer
+//! target version, unknown fields are K8S002 warnings instead (they may have
+//! been added since); wrong types and missing fields stay here. API versions
 //! that 1.33 no longer serves (`autoscaling/v2beta2`, `policy/v1beta1`,
 //! `batch/v1beta1`) are not schema-checked; the deprecated-API rule reports them.
 //!
@@ -42,6 +44,7 @@
 
 use crate::rule::{Check, DocumentContext, Findings, Rule};
 use crate::schema;
+use crate::version::KubeVersion;
 use jsonschema::error::ValidationErrorKind;
 use scaleplan_diag::Severity;
 use scaleplan_diag::yaml::field_path;
@@ -69,20 +72,10 @@ fn check(ctx: &DocumentContext<'_, '_>, out: &mut Findings) {
         let at = e.instance_path().as_str().to_owned();
         match e.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
-                let allowed = schema::allowed_fields(&strict.schema, &at);
-                for name in unexpected {
-                    let pointer = format!("{at}/{}", name.replace('~', "~0").replace('/', "~1"));
-                    let hint = match schema::closest(name, &allowed) {
-                        Some(near) => format!("did you mean `{near}`?"),
-                        None => format!(
-                            "see `{explain}{}` for the fields of this object",
-                            dotted(&at)
-                        ),
-                    };
-                    out.push(
-                        ctx.finding(&pointer, format!("unknown field `{}` in {kind}", field_path(&pointer)))
-                            .help(format!("{hint} The API server rejects unknown fields under strict validation and drops them otherwise")),
-                    );
+                // Past the bundled schemas' version, K8S002 reports these
+                // (as warnings: the field may be one added since).
+                if ctx.kubernetes_version <= KubeVersion::SCHEMAS {
+                    report_unknown(ctx, strict, kind, &at, unexpected, out);
                 }
             }
             ValidationErrorKind::Required { property } => {
@@ -110,6 +103,57 @@ fn check(ctx: &DocumentContext<'_, '_>, out: &mut Findings) {
                 );
             }
         }
+    }
+}
+
+/// One finding per unknown field of the object at `at`, with the nearest
+/// allowed name as a hint. Shared with K8S002, which words it for a target
+/// version newer than the bundled schemas.
+pub(crate) fn report_unknown(
+    ctx: &DocumentContext<'_, '_>,
+    strict: &schema::StrictSchema,
+    kind: &str,
+    at: &str,
+    unexpected: &[String],
+    out: &mut Findings,
+) {
+    let explain = format!("kubectl explain {}", kind.to_ascii_lowercase());
+    let allowed = schema::allowed_fields(&strict.schema, at);
+    let newer = ctx.kubernetes_version > KubeVersion::SCHEMAS;
+    for name in unexpected {
+        let pointer = format!("{at}/{}", name.replace('~', "~0").replace('/', "~1"));
+        let hint = match schema::closest(name, &allowed) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!(
+                "see `{explain}{}` for the fields of this object",
+                dotted(at)
+            ),
+        };
+        let finding = if newer {
+            let target = ctx.kubernetes_version;
+            ctx.finding(
+                &pointer,
+                format!(
+                    "field `{}` is not in the {kind} schema of Kubernetes {} (the one scaleplan carries); the target is {target}",
+                    field_path(&pointer),
+                    KubeVersion::SCHEMAS
+                ),
+            )
+            .help(format!(
+                "{hint} If the field was added after {}, this is not a mistake: `{explain}{}` on a {target} cluster tells; suppress K8S002 on this object with `scaleplan.dev/ignore`",
+                KubeVersion::SCHEMAS,
+                dotted(at)
+            ))
+        } else {
+            ctx.finding(
+                &pointer,
+                format!("unknown field `{}` in {kind}", field_path(&pointer)),
+            )
+            .help(format!(
+                "{hint} The API server rejects unknown fields under strict validation and drops them otherwise"
+            ))
+        };
+        out.push(finding);
     }
 }
 
