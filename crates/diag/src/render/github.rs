@@ -1,43 +1,61 @@
+use super::{Counts, to_string};
 use crate::{Diagnostic, Severity};
+use std::borrow::Borrow;
+use std::io::{self, Write};
 
 /// The GitHub Actions format: one workflow command per diagnostic
 /// (`::error file=...,line=...,col=...,title=...::message`), which the
 /// Actions runner turns into annotations on the pull request's diff.
 pub fn github(diags: &[Diagnostic]) -> String {
-    let mut out = String::new();
+    to_string(|w| write_github(w, diags))
+}
+
+/// [`github`], written one diagnostic (one line) at a time.
+pub fn write_github<W: Write>(
+    w: &mut W,
+    diags: impl IntoIterator<Item = impl Borrow<Diagnostic>>,
+) -> io::Result<Counts> {
+    let mut counts = Counts::default();
     for d in diags {
-        let command = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "notice",
-        };
-        let mut props = Vec::new();
-        if let Some(loc) = &d.location {
-            props.push(format!("file={}", escape_property(&loc.file)));
-            props.push(format!("line={}", loc.line));
-            props.push(format!("col={}", loc.column));
-            if loc.end_line >= loc.line {
-                props.push(format!("endLine={}", loc.end_line));
-                if loc.end_line == loc.line && loc.end_column > loc.column {
-                    props.push(format!("endColumn={}", loc.end_column));
-                }
+        let d = d.borrow();
+        w.write_all(command(d).as_bytes())?;
+        counts.add(d.severity);
+    }
+    Ok(counts)
+}
+
+/// One diagnostic's workflow command, with its line end.
+fn command(d: &Diagnostic) -> String {
+    let command = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "notice",
+    };
+    let mut props = Vec::new();
+    if let Some(loc) = &d.location {
+        props.push(format!("file={}", escape_property(&loc.file)));
+        props.push(format!("line={}", loc.line));
+        props.push(format!("col={}", loc.column));
+        if loc.end_line >= loc.line {
+            props.push(format!("endLine={}", loc.end_line));
+            if loc.end_line == loc.line && loc.end_column > loc.column {
+                props.push(format!("endColumn={}", loc.end_column));
             }
         }
-        props.push(format!("title={}", escape_property(&d.rule)));
-        let mut message = d.message.clone();
-        if let Some(field) = &d.field {
-            message.push_str(&format!("\nfield: {field}"));
-        }
-        if let Some(help) = &d.help {
-            message.push_str(&format!("\nhelp: {help}"));
-        }
-        out.push_str(&format!(
-            "::{command} {}::{}\n",
-            props.join(","),
-            escape_data(&message)
-        ));
     }
-    out
+    props.push(format!("title={}", escape_property(&d.rule)));
+    let mut message = d.message.clone();
+    if let Some(field) = &d.field {
+        message.push_str(&format!("\nfield: {field}"));
+    }
+    if let Some(help) = &d.help {
+        message.push_str(&format!("\nhelp: {help}"));
+    }
+    format!(
+        "::{command} {}::{}\n",
+        props.join(","),
+        escape_data(&message)
+    )
 }
 
 /// Escaping of a workflow command's message (the runner's `escapeData`).

@@ -1,5 +1,9 @@
+use super::{Counts, to_string, write_nested};
 use crate::{Diagnostic, Severity};
 use serde_json::{Value, json};
+use std::borrow::Borrow;
+use std::collections::HashMap;
+use std::io::{self, Write};
 
 /// What SARIF says about a rule in `tool.driver.rules`: code scanning UIs
 /// show the summary as the alert title and the help as its documentation.
@@ -29,47 +33,53 @@ pub struct ToolInfo {
 /// array that is present (and empty) when there are no findings. Paths are
 /// written as relative URI references; absolute paths as `file://` URIs.
 pub fn sarif(diags: &[Diagnostic], rules: &[RuleInfo], tool: &ToolInfo) -> String {
-    let rule_index = |id: &str| rules.iter().position(|r| r.id == id);
-    let results: Vec<Value> = diags
-        .iter()
-        .map(|d| {
-            let mut text = d.message.clone();
-            if let Some(help) = &d.help {
-                text.push_str("\nhelp: ");
-                text.push_str(help);
-            }
-            let mut result = json!({
-                "ruleId": d.rule,
-                "level": level(d.severity),
-                "message": { "text": text },
-            });
-            if let Some(i) = rule_index(&d.rule) {
-                result["ruleIndex"] = json!(i);
-            }
-            if let Some(loc) = &d.location {
-                let mut region = json!({
-                    "startLine": loc.line.max(1),
-                    "startColumn": loc.column.max(1),
-                });
-                if loc.end_line > loc.line
-                    || (loc.end_line == loc.line && loc.end_column > loc.column)
-                {
-                    region["endLine"] = json!(loc.end_line);
-                    region["endColumn"] = json!(loc.end_column.max(1));
-                }
-                result["locations"] = json!([{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": file_uri(&loc.file) },
-                        "region": region,
-                    }
-                }]);
-            }
-            if let Some(field) = &d.field {
-                result["properties"] = json!({ "field": field });
-            }
-            result
-        })
-        .collect();
+    to_string(|w| write_sarif(w, diags, rules, tool))
+}
+
+/// [`sarif`], written one result at a time. The bytes are those
+/// `serde_json::to_string_pretty` gives for the whole log, plus a newline.
+pub fn write_sarif<W: Write>(
+    w: &mut W,
+    diags: impl IntoIterator<Item = impl Borrow<Diagnostic>>,
+    rules: &[RuleInfo],
+    tool: &ToolInfo,
+) -> io::Result<Counts> {
+    // The log without results, split where they go: `results` is the last
+    // member of the last (only) run, so its last occurrence is the one.
+    let log = serde_json::to_string_pretty(&envelope(rules, tool))?;
+    let at = log
+        .rfind(EMPTY_RESULTS)
+        .expect("the envelope has an empty results array");
+    let (head, tail) = log.split_at(at + EMPTY_RESULTS.len() - 1);
+    let indent = at - log[..at].rfind('\n').map_or(0, |i| i + 1);
+
+    let mut first_index = HashMap::new();
+    for (i, r) in rules.iter().enumerate() {
+        first_index.entry(r.id.as_str()).or_insert(i);
+    }
+    let mut counts = Counts::default();
+    w.write_all(head.as_bytes())?;
+    for d in diags {
+        let d = d.borrow();
+        let sep = if counts.total() == 0 { "" } else { "," };
+        write!(w, "{sep}\n{:1$}", "", indent + 2)?;
+        let item = result(d, first_index.get(d.rule.as_ref()).copied());
+        write_nested(w, &serde_json::to_string_pretty(&item)?, indent + 2)?;
+        counts.add(d.severity);
+    }
+    // serde_json prints an empty array as `[]`, a full one with `]` on its own line.
+    if counts.total() > 0 {
+        write!(w, "\n{:indent$}", "")?;
+    }
+    w.write_all(tail.as_bytes())?;
+    w.write_all(b"\n")?;
+    Ok(counts)
+}
+
+const EMPTY_RESULTS: &str = "\"results\": []";
+
+/// The whole log with an empty `results` array.
+fn envelope(rules: &[RuleInfo], tool: &ToolInfo) -> Value {
     let rules: Vec<Value> = rules
         .iter()
         .map(|r| {
@@ -96,18 +106,53 @@ pub fn sarif(diags: &[Diagnostic], rules: &[RuleInfo], tool: &ToolInfo) -> Strin
     if let Some(uri) = &tool.information_uri {
         driver["informationUri"] = json!(uri);
     }
-    let log = json!({
+    json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
             "tool": { "driver": driver },
             "columnKind": "unicodeCodePoints",
-            "results": results,
+            "results": [],
         }],
+    })
+}
+
+/// One diagnostic as a SARIF result; `rule_index` is its rule's position in
+/// `tool.driver.rules`, when it has one.
+fn result(d: &Diagnostic, rule_index: Option<usize>) -> Value {
+    let mut text = d.message.clone();
+    if let Some(help) = &d.help {
+        text.push_str("\nhelp: ");
+        text.push_str(help);
+    }
+    let mut result = json!({
+        "ruleId": d.rule,
+        "level": level(d.severity),
+        "message": { "text": text },
     });
-    let mut s = serde_json::to_string_pretty(&log).expect("SARIF serializes");
-    s.push('\n');
-    s
+    if let Some(i) = rule_index {
+        result["ruleIndex"] = json!(i);
+    }
+    if let Some(loc) = &d.location {
+        let mut region = json!({
+            "startLine": loc.line.max(1),
+            "startColumn": loc.column.max(1),
+        });
+        if loc.end_line > loc.line || (loc.end_line == loc.line && loc.end_column > loc.column) {
+            region["endLine"] = json!(loc.end_line);
+            region["endColumn"] = json!(loc.end_column.max(1));
+        }
+        result["locations"] = json!([{
+            "physicalLocation": {
+                "artifactLocation": { "uri": file_uri(&loc.file) },
+                "region": region,
+            }
+        }]);
+    }
+    if let Some(field) = &d.field {
+        result["properties"] = json!({ "field": field });
+    }
+    result
 }
 
 fn level(s: Severity) -> &'static str {
