@@ -1,7 +1,7 @@
 //! Command-line arguments and entry points of `lint`, `rules` and `explain`.
 
 use crate::config::Config;
-use crate::engine::{LintOptions, RuleSet, lint as run_lint};
+use crate::engine::{LintOptions, RuleSet, lint_streaming, temp_file_error};
 use crate::input;
 use crate::output::{self, Format};
 use crate::registry;
@@ -142,8 +142,9 @@ pub fn lint(args: &LintArgs) -> Exit {
             .unwrap_or_default(),
         rules: RuleSet::from_config(&config),
         jobs: args.jobs,
+        ..LintOptions::default()
     };
-    let result = run_lint(&inputs, &options);
+    let (summary, diagnostics) = lint_streaming(&inputs, &options, &mut |_| {});
     let color = match args.color {
         ColorChoice::Always => Color::Always,
         ColorChoice::Never => Color::Never,
@@ -155,23 +156,31 @@ pub fn lint(args: &LintArgs) -> Exit {
             }
         }
     };
-    let text = output::render(&result, &inputs, args.format, color);
-    let mut stdout = std::io::stdout().lock();
-    if stdout
-        .write_all(text.as_bytes())
-        .and_then(|_| stdout.flush())
-        .is_err()
+    // Written as they come out of the merge: the report of a large input
+    // is never held whole.
+    let mut io_error = false;
+    let mut worst = None;
+    let diags = diagnostics.map(|d| {
+        let d = d.unwrap_or_else(|e| temp_file_error(&e));
+        io_error |= d.rule == "IO";
+        worst = worst.max(Some(d.severity));
+        d
+    });
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let counts = match output::write(&mut stdout, diags, &inputs, args.format, color)
+        .and_then(|counts| stdout.flush().map(|()| counts))
     {
-        return Exit::Usage;
-    }
+        Ok(counts) => counts,
+        Err(_) => return Exit::Usage,
+    };
     if args.format == Format::Human {
-        eprintln!("{}", output::summary_line(&result));
+        eprintln!("{}", output::summary_line(&summary, &counts));
     }
     let fail_on = match args.fail_on {
         Some(f) => f.severity(),
         None => Some(config.fail_on.unwrap_or(Severity::Error)),
     };
-    output::exit_code(&result, fail_on)
+    output::exit_for(io_error, worst, fail_on)
 }
 
 pub fn rules(args: &RulesArgs) -> Exit {

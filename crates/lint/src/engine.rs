@@ -4,12 +4,13 @@
 
 use crate::checks;
 use crate::config::{Config, RuleSetting};
-use crate::index::{Index, IndexedObject, prune};
+use crate::index::{Index, PendingObject};
 use crate::input::Input;
 use crate::kind::{ObjectKind, classify};
 use crate::parse::{ParseProblem, line_starts, read_document_at, read_documents};
 use crate::registry;
 use crate::rule::{Check, DocumentContext, Finding, Findings, ObjectsContext, Rule};
+use crate::spill::{DiagnosticSpill, SortedDiagnostics};
 use crate::suppress::Suppression;
 use crate::template;
 use crate::version::KubeVersion;
@@ -78,6 +79,12 @@ pub struct LintOptions {
     pub rules: RuleSet,
     /// Worker threads; files are spread across them. 0 means one per core.
     pub jobs: usize,
+    /// Bytes of pruned objects the index keeps in memory before it moves
+    /// them to a temporary file (see `body_store`).
+    pub index_memory: usize,
+    /// Findings kept in memory before they are sorted into runs on disk
+    /// (see `spill`).
+    pub findings_memory: usize,
 }
 
 impl Default for LintOptions {
@@ -86,6 +93,8 @@ impl Default for LintOptions {
             kubernetes_version: KubeVersion::DEFAULT,
             rules: RuleSet::defaults(),
             jobs: 0,
+            index_memory: 64 << 20,
+            findings_memory: 20_000,
         }
     }
 }
@@ -119,37 +128,122 @@ pub struct LintResult {
     pub kinds: BTreeMap<String, usize>,
 }
 
+/// What a run leaves besides its diagnostics and file summaries.
+#[derive(Debug, Default)]
+pub struct LintSummary {
+    /// Inputs read.
+    pub files: usize,
+    /// Documents read (empty documents are not counted).
+    pub documents: usize,
+    /// Findings silenced by `scaleplan.dev/ignore`.
+    pub suppressed: usize,
+    /// Documents by kind.
+    pub kinds: BTreeMap<String, usize>,
+}
+
+/// The diagnostics of a run in output order ([`scaleplan_diag::sort`], exact
+/// duplicates removed), suppressions applied. Past
+/// [`LintOptions::findings_memory`] they were sorted into runs in a
+/// temporary file, merged back as they are read; an `Err` means that file
+/// could not be read back, and what follows it is lost.
+pub struct Diagnostics(SortedDiagnostics);
+
+impl Iterator for Diagnostics {
+    type Item = std::io::Result<Diagnostic>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.0.next()
+    }
+}
+
+/// The diagnostic that stands for a failure of the temporary files.
+pub fn temp_file_error(e: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(
+        "IO",
+        format!(
+            "a temporary file of the run could not be read back ({e}): findings are incomplete"
+        ),
+    )
+}
+
 /// What reading one file leaves behind.
 struct FileOutcome {
     diagnostics: Vec<Diagnostic>,
-    objects: Vec<IndexedObject>,
+    objects: Vec<PendingObject>,
     summary: FileSummary,
     suppressed: usize,
     kinds: Vec<ObjectKind>,
 }
 
-/// Lints a set of inputs.
+/// Lints a set of inputs, with every diagnostic and file summary in memory
+/// (tests, the library); [`lint_streaming`] is the same run for any size.
 pub fn lint(inputs: &[Input], options: &LintOptions) -> LintResult {
-    let outcomes = read_all(inputs, options);
-    let mut result = LintResult::default();
-    let mut index = Index::default();
-    for outcome in outcomes {
-        result.diagnostics.extend(outcome.diagnostics);
-        result.files.push(outcome.summary);
-        result.suppressed += outcome.suppressed;
-        for k in outcome.kinds {
-            *result.kinds.entry(format!("{k:?}")).or_default() += 1;
-        }
-        for o in outcome.objects {
-            index.push(o);
+    let mut files = Vec::new();
+    let (summary, diagnostics) = lint_streaming(inputs, options, &mut |f| files.push(f));
+    LintResult {
+        diagnostics: diagnostics
+            .map(|d| d.unwrap_or_else(|e| temp_file_error(&e)))
+            .collect(),
+        files,
+        suppressed: summary.suppressed,
+        kinds: summary.kinds,
+    }
+}
+
+/// Lints a set of inputs in memory that does not grow with them: each
+/// file's summary goes to `on_file` as it is read, objects into the index's
+/// store, findings into a spill that sorts them on disk past a budget.
+pub fn lint_streaming(
+    inputs: &[Input],
+    options: &LintOptions,
+    on_file: &mut dyn FnMut(FileSummary),
+) -> (LintSummary, Diagnostics) {
+    let mut summary = LintSummary::default();
+    let mut spill = DiagnosticSpill::new(options.findings_memory);
+    let mut index = Index::new(options.index_memory);
+    // A few files per thread at a time: what a file leaves behind goes into
+    // the index before the next files are read, so memory does not hold
+    // every file's outcome at once.
+    let threads = thread_count(options.jobs);
+    let mut first = 0;
+    for chunk in inputs.chunks(threads * 8) {
+        let outcomes = parallel_map(chunk, threads, |i, input| {
+            read_input(first + i, input, options)
+        });
+        first += chunk.len();
+        for outcome in outcomes {
+            for d in outcome.diagnostics {
+                spill.push(d);
+            }
+            summary.files += 1;
+            summary.documents += outcome.summary.documents;
+            summary.suppressed += outcome.suppressed;
+            for k in outcome.kinds {
+                *summary.kinds.entry(format!("{k:?}")).or_default() += 1;
+            }
+            for o in outcome.objects {
+                index.push(o);
+            }
+            on_file(outcome.summary);
         }
     }
-    let (located, suppressed) = run_object_rules(&index, inputs, options);
-    result.diagnostics.extend(located);
-    result.suppressed += suppressed;
-    scaleplan_diag::sort(&mut result.diagnostics);
-    result.diagnostics.dedup();
-    result
+    index.finish();
+    let spill = Mutex::new(spill);
+    summary.suppressed += run_object_rules(&index, inputs, options, &|diags| {
+        let mut spill = spill.lock().expect("no panics while holding the lock");
+        for d in diags {
+            spill.push(d);
+        }
+    });
+    let mut spill = spill.into_inner().expect("rules finished");
+    if index.bodies_failed() {
+        spill.push(Diagnostic::error(
+            "IO",
+            "the temporary file that holds the index could not be written or read back \
+             (disk full?): cross-object findings are incomplete",
+        ));
+    }
+    (summary, Diagnostics(spill.finish()))
 }
 
 /// Lints one text (tests, fuzzing, stdin).
@@ -163,10 +257,12 @@ pub fn lint_text(name: &str, text: &str, options: &LintOptions) -> LintResult {
     )
 }
 
-fn read_all(inputs: &[Input], options: &LintOptions) -> Vec<FileOutcome> {
-    parallel_map(inputs, options.jobs, |i, input| {
-        read_input(i, input, options)
-    })
+/// `jobs` as a thread count: 0 means one per core.
+fn thread_count(jobs: usize) -> usize {
+    match jobs {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    }
 }
 
 /// `f` applied to every item on `jobs` threads (0: one per core), results in
@@ -177,11 +273,7 @@ fn parallel_map<T: Sync, R: Send>(
     jobs: usize,
     f: impl Fn(usize, &T) -> R + Sync,
 ) -> Vec<R> {
-    let jobs = match jobs {
-        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
-        n => n,
-    }
-    .min(items.len().max(1));
+    let jobs = thread_count(jobs).min(items.len().max(1));
     if jobs <= 1 {
         return items.iter().enumerate().map(|(i, t)| f(i, t)).collect();
     }
@@ -272,6 +364,7 @@ fn read_input(file: usize, input: &Input, options: &LintOptions) -> FileOutcome 
         .map(|m| m.line)
         .collect();
     let rules = &options.rules;
+    let file_name: std::sync::Arc<str> = src.name.as_str().into();
     let problems = read_documents(&src.text, &mut |doc| {
         outcome.summary.documents += 1;
         let object = classify(doc.root);
@@ -334,18 +427,20 @@ fn read_input(file: usize, input: &Input, options: &LintOptions) -> FileOutcome 
         if object.kind != ObjectKind::NotAnObject {
             let name = ctx.name().map(str::to_owned);
             let namespace = ctx.namespace().map(str::to_owned);
-            let json = ctx.into_json();
-            outcome.objects.push(IndexedObject {
-                id: 0,
+            let (body, runs_exporter, has_template) =
+                PendingObject::body_of(object.kind, ctx.into_json());
+            outcome.objects.push(PendingObject {
+                object,
                 name,
                 namespace,
-                json: prune(object.kind, json),
+                body,
+                runs_exporter,
+                has_template,
                 file,
                 doc: doc.index,
                 doc_lines: doc.lines,
-                file_name: src.name.clone(),
+                file_name: file_name.clone(),
                 suppression,
-                object,
             });
         }
     });
@@ -462,18 +557,22 @@ fn problem_diagnostic(src: &SourceFile, p: &ParseProblem) -> Diagnostic {
     }
 }
 
-/// Runs the cross-object rules, then reads again the files their findings
-/// point into to turn JSON pointers into positions.
+/// Runs the cross-object rules side by side (they only read the index) and
+/// hands their findings to `emit`, located: the files they point into are
+/// read again, only the documents concerned. Findings are settled in
+/// batches as the rules push them ([`Findings::flushed_to`]), so a rule that
+/// reports on much of a large input does not hold it all. Returns how many
+/// findings `scaleplan.dev/ignore` silenced.
 fn run_object_rules(
     index: &Index,
     inputs: &[Input],
     options: &LintOptions,
-) -> (Vec<Diagnostic>, usize) {
+    emit: &(dyn Fn(Vec<Diagnostic>) + Sync),
+) -> usize {
     let ctx = ObjectsContext {
         index,
         kubernetes_version: options.kubernetes_version,
     };
-    // Cross-object rules only read the index: they run side by side.
     let object_rules: Vec<_> = options
         .rules
         .active
@@ -483,42 +582,38 @@ fn run_object_rules(
             Check::Document(_) | Check::Engine => None,
         })
         .collect();
-    let per_rule = parallel_map(&object_rules, options.jobs, |_, (id, severity, check)| {
-        let mut out = Findings::new(id, *severity);
-        check(&ctx, &mut out);
-        out.out
-    });
-    let mut findings: Vec<Finding> = Vec::new();
-    let mut suppressed = 0;
-    for ((id, ..), out) in object_rules.iter().zip(per_rule) {
-        for f in out {
-            let silenced = f
-                .anchor
-                .as_ref()
-                .and_then(|a| index.get(a.object))
-                .is_some_and(|o| o.suppression.as_ref().is_some_and(|s| s.covers(id)));
-            if silenced {
-                suppressed += 1;
-            } else {
-                findings.push(f);
+    let suppressed = AtomicUsize::new(0);
+    let settle = |findings: Vec<Finding>| {
+        let mut by_file: BTreeMap<usize, Vec<Finding>> = BTreeMap::new();
+        let mut located = Vec::new();
+        for f in findings {
+            let object = f.anchor.as_ref().and_then(|a| index.get(a.object));
+            if object.is_some_and(|o| {
+                o.suppression
+                    .as_ref()
+                    .is_some_and(|s| s.covers(&f.diag.rule))
+            }) {
+                suppressed.fetch_add(1, Ordering::Relaxed);
+                continue;
+            }
+            match object {
+                Some(o) => by_file.entry(o.file).or_default().push(f),
+                None => located.push(f.diag),
             }
         }
-    }
-    // Group anchored findings by file, then by document.
-    let mut by_file: BTreeMap<usize, Vec<Finding>> = BTreeMap::new();
-    let mut located = Vec::new();
-    for f in findings {
-        match f.anchor.as_ref().and_then(|a| index.get(a.object)) {
-            Some(o) => by_file.entry(o.file).or_default().push(f),
-            None => located.push(f.diag),
-        }
-    }
-    let by_file: Vec<(usize, Vec<Finding>)> = by_file.into_iter().collect();
-    let per_file = parallel_map(&by_file, options.jobs, |_, (file, findings)| {
-        locate_in_file(&inputs[*file], index, findings)
+        let by_file: Vec<(usize, Vec<Finding>)> = by_file.into_iter().collect();
+        let per_file = parallel_map(&by_file, options.jobs, |_, (file, findings)| {
+            locate_in_file(&inputs[*file], index, findings)
+        });
+        located.extend(per_file.into_iter().flatten());
+        emit(located);
+    };
+    parallel_map(&object_rules, options.jobs, |_, (id, severity, check)| {
+        let mut out = Findings::flushed_to(id, *severity, &settle);
+        check(&ctx, &mut out);
+        settle(std::mem::take(&mut out.out));
     });
-    located.extend(per_file.into_iter().flatten());
-    (located, suppressed)
+    suppressed.into_inner()
 }
 
 /// Turns the anchors of one file's cross-object findings into positions,

@@ -1,33 +1,42 @@
 //! The index of every object in the input set, for cross-object rules.
 //!
 //! Files are linted one at a time and their trees dropped; what survives is
-//! one [`IndexedObject`] per relevant document: its identity and a pruned copy
-//! of the fields cross-object rules read (replicas, selectors, container
-//! requests, the whole spec of autoscalers and PDBs, ...). Pod specs lose
-//! everything but container names, images and resources (and, for a Celery
-//! exporter's container, its ports, env and arguments); objects of unrelated
-//! kinds keep only their identity. The index still grows with the number of
-//! objects (cross-object rules join over the whole input set), by about the
-//! size of each object's pruned copy; docs/lint.md "Performance" has the
-//! figures.
+//! one [`IndexedObject`] per relevant document: its identity in memory
+//! (kind, name, namespace, where it is) and, in the [`Bodies`] store, a
+//! pruned copy of the fields cross-object rules read (replicas, selectors,
+//! container requests, the whole spec of autoscalers and PDBs, ...). Pod
+//! specs lose everything but container names, images and resources (and,
+//! for a Celery exporter's container, its ports, env and arguments); objects
+//! of unrelated kinds keep only their identity. The store keeps bodies
+//! serialized, past a budget in a temporary file, so what grows with the
+//! input is about a hundred bytes of record per object; docs/lint.md
+//! "Performance" has the figures.
 
+use crate::body_store::{Bodies, BodyRef, BodyWriter};
 use crate::kind::{ObjectKind, ObjectType};
 use crate::rule::Finding;
 use crate::rules::celery_exporter::CeleryExporter;
+use crate::suppress::Suppression;
 use serde_json::{Map, Value};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::rc::Rc;
+use std::sync::{Arc, OnceLock};
 
-/// One object as cross-object rules see it.
+/// One object as cross-object rules see it: its identity in memory, its
+/// pruned body in the [`Bodies`] store, loaded by [`IndexedObject::body`].
 #[derive(Clone, Debug)]
 pub struct IndexedObject {
     /// Position in [`Index::objects`].
     pub id: usize,
     pub object: ObjectType,
-    pub name: Option<String>,
+    pub name: Option<Box<str>>,
     /// `metadata.namespace`; `None` when the manifest leaves it to `kubectl -n`.
-    pub namespace: Option<String>,
-    /// The pruned document (see the module docs for what is kept).
-    pub json: Value,
+    pub namespace: Option<Arc<str>>,
+    /// The object has a pod template (`spec.template`): it can be a scale target.
+    pub has_template: bool,
+    body: BodyRef,
+    bodies: Arc<OnceLock<Bodies>>,
     /// Which input file (engine-internal numbering) and document.
     pub(crate) file: usize,
     pub(crate) doc: usize,
@@ -35,10 +44,38 @@ pub struct IndexedObject {
     /// cross-object finding must be located in it.
     pub(crate) doc_lines: (usize, usize),
     /// The name of the file, for messages ("the target in deploy.yaml").
-    pub file_name: String,
+    pub file_name: Arc<str>,
     /// The object's `scaleplan.dev/ignore` annotation, applied to findings
     /// that cross-object rules report on it.
-    pub(crate) suppression: Option<crate::suppress::Suppression>,
+    pub(crate) suppression: Option<Box<Suppression>>,
+}
+
+/// What the engine hands the index for one document: identity and the
+/// serialized pruned body (serialized on the thread that read the file).
+pub(crate) struct PendingObject {
+    pub object: ObjectType,
+    pub name: Option<String>,
+    pub namespace: Option<String>,
+    pub body: Vec<u8>,
+    pub runs_exporter: bool,
+    pub has_template: bool,
+    pub file: usize,
+    pub doc: usize,
+    pub doc_lines: (usize, usize),
+    pub file_name: Arc<str>,
+    pub suppression: Option<Suppression>,
+}
+
+impl PendingObject {
+    /// The pruned copy of `json` (see [`prune`]), serialized, and the
+    /// flags the index keeps in memory (exporter, pod template).
+    pub(crate) fn body_of(kind: ObjectKind, json: Value) -> (Vec<u8>, bool, bool) {
+        let pruned = prune(kind, json);
+        let exporter = runs_exporter(&pruned);
+        let template = pruned.pointer("/spec/template").is_some();
+        let bytes = serde_json::to_vec(&pruned).expect("a JSON value serializes");
+        (bytes, exporter, template)
+    }
 }
 
 impl IndexedObject {
@@ -46,9 +83,13 @@ impl IndexedObject {
         self.object.kind
     }
 
-    /// The value at a JSON pointer of the pruned document.
-    pub fn get(&self, pointer: &str) -> Option<&Value> {
-        self.json.pointer(pointer)
+    /// The pruned document (see the module docs for what is kept), loaded
+    /// from the store: hold on to it while reading several fields.
+    pub fn body(&self) -> Rc<Value> {
+        self.bodies
+            .get()
+            .expect("the index is finished before rules read it")
+            .load(self.id, self.body)
     }
 
     /// `kind/name` as users write it in `kubectl` (`Deployment/web`).
@@ -82,43 +123,137 @@ impl IndexedObject {
 }
 
 /// Every indexed object, with lookups by kind and by name.
-#[derive(Default, Debug)]
+///
+/// Lookups by name are sorted `(hash, id)` pairs rather than maps of owned
+/// strings: the keys would cost more than the records themselves.
 pub struct Index {
     objects: Vec<IndexedObject>,
-    by_name: HashMap<(ObjectKind, String), Vec<usize>>,
-    /// By `kind` as written (custom kinds too) and name, for references.
-    by_kind_name: HashMap<(String, String), Vec<usize>>,
+    /// Hash of (kind, name) and id, sorted once the index is finished.
+    by_name: Vec<(u64, u32)>,
+    /// Hash of (`kind` as written, custom kinds too; name), for references.
+    by_kind_name: Vec<(u64, u32)>,
     /// Ids of each kind, so that `of_kind` costs what it returns (rules
     /// call it inside loops over other objects).
     by_kind: HashMap<ObjectKind, Vec<usize>>,
     /// Ids of workloads that run a Celery exporter.
     exporters: Vec<usize>,
+    /// The same few namespaces, kinds and apiVersions, shared.
+    strings: HashSet<Arc<str>>,
+    writer: Option<BodyWriter>,
+    bodies: Arc<OnceLock<Bodies>>,
+}
+
+impl std::fmt::Debug for Index {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Index")
+            .field("objects", &self.objects.len())
+            .field("bodies", &self.bodies.get())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Index {
+    fn default() -> Self {
+        Index::new(usize::MAX)
+    }
+}
+
+fn key_hash(kind: impl Hash, name: &str) -> u64 {
+    // Fixed keys: the same input gives the same order on every run.
+    let mut h = std::hash::DefaultHasher::new();
+    kind.hash(&mut h);
+    name.hash(&mut h);
+    h.finish()
 }
 
 impl Index {
-    /// Adds an object; its `id` is set here.
-    pub fn push(&mut self, mut object: IndexedObject) {
-        object.id = self.objects.len();
-        if let Some(name) = &object.name {
-            self.by_name
-                .entry((object.kind(), name.clone()))
-                .or_default()
-                .push(object.id);
-            if let Some(kind) = &object.object.kind_name {
-                self.by_kind_name
-                    .entry((kind.clone(), name.clone()))
-                    .or_default()
-                    .push(object.id);
+    /// An empty index that keeps up to `memory` bytes of serialized bodies
+    /// in memory and the rest in a temporary file.
+    pub fn new(memory: usize) -> Self {
+        Index {
+            objects: Vec::new(),
+            by_name: Vec::new(),
+            by_kind_name: Vec::new(),
+            by_kind: HashMap::new(),
+            exporters: Vec::new(),
+            strings: HashSet::new(),
+            writer: Some(BodyWriter::new(memory)),
+            bodies: Arc::new(OnceLock::new()),
+        }
+    }
+
+    fn intern(&mut self, s: Option<&str>) -> Option<Arc<str>> {
+        let s = s?;
+        if let Some(a) = self.strings.get(s) {
+            return Some(Arc::clone(a));
+        }
+        let a: Arc<str> = Arc::from(s);
+        self.strings.insert(Arc::clone(&a));
+        Some(a)
+    }
+
+    /// Adds an object; its `id` is its position.
+    pub(crate) fn push(&mut self, p: PendingObject) {
+        let id = self.objects.len();
+        let body = self
+            .writer
+            .as_mut()
+            .expect("objects are added before the index is finished")
+            .append(&p.body);
+        let object = ObjectType {
+            kind: p.object.kind,
+            api_version: self.intern(p.object.api_version.as_deref()),
+            kind_name: self.intern(p.object.kind_name.as_deref()),
+        };
+        let id32 = u32::try_from(id).expect("fewer than 4 billion objects");
+        if let Some(name) = &p.name {
+            self.by_name.push((key_hash(object.kind, name), id32));
+            if let Some(kind) = &object.kind_name {
+                self.by_kind_name.push((key_hash(&**kind, name), id32));
             }
         }
-        self.by_kind
-            .entry(object.kind())
-            .or_default()
-            .push(object.id);
-        if runs_exporter(&object) {
-            self.exporters.push(object.id);
+        self.by_kind.entry(object.kind).or_default().push(id);
+        if p.runs_exporter {
+            self.exporters.push(id);
         }
-        self.objects.push(object);
+        let namespace = self.intern(p.namespace.as_deref());
+        self.objects.push(IndexedObject {
+            id,
+            object,
+            name: p.name.map(String::into_boxed_str),
+            namespace,
+            has_template: p.has_template,
+            body,
+            bodies: Arc::clone(&self.bodies),
+            file: p.file,
+            doc: p.doc,
+            doc_lines: p.doc_lines,
+            file_name: p.file_name,
+            suppression: p.suppression.map(Box::new),
+        });
+    }
+
+    /// Ends the adding: sorts the lookups and opens the bodies for reading.
+    pub(crate) fn finish(&mut self) {
+        self.by_name.sort_unstable();
+        self.by_kind_name.sort_unstable();
+        self.objects.shrink_to_fit();
+        if let Some(w) = self.writer.take() {
+            let _ = self.bodies.set(w.finish());
+        }
+    }
+
+    /// Whether a body could not be read back from the temporary file.
+    pub(crate) fn bodies_failed(&self) -> bool {
+        self.bodies.get().is_some_and(Bodies::failed)
+    }
+
+    fn ids_with(keys: &[(u64, u32)], hash: u64) -> impl Iterator<Item = usize> + '_ {
+        let from = keys.partition_point(|&(h, _)| h < hash);
+        keys[from..]
+            .iter()
+            .take_while(move |&&(h, _)| h == hash)
+            .map(|&(_, id)| id as usize)
     }
 
     pub fn objects(&self) -> &[IndexedObject] {
@@ -138,19 +273,18 @@ impl Index {
             .map(|&i| &self.objects[i])
     }
 
-    /// Objects of `kind` named `name` that can be in `namespace`.
+    /// Objects of `kind` named `name` that can be in `namespace`, in input order.
     pub fn find<'s>(
         &'s self,
         kind: ObjectKind,
-        namespace: Option<&'s str>,
+        namespace: Option<&str>,
         name: &str,
     ) -> impl Iterator<Item = &'s IndexedObject> {
-        self.by_name
-            .get(&(kind, name.to_owned()))
-            .into_iter()
-            .flatten()
-            .map(|&i| &self.objects[i])
-            .filter(move |o| o.same_namespace(namespace))
+        Self::ids_with(&self.by_name, key_hash(kind, name))
+            .map(|i| &self.objects[i])
+            .filter(move |o| {
+                o.kind() == kind && o.name.as_deref() == Some(name) && o.same_namespace(namespace)
+            })
     }
 
     /// Objects whose `kind` (as written, custom kinds too) and name are
@@ -160,11 +294,11 @@ impl Index {
         kind: &str,
         name: &str,
     ) -> impl Iterator<Item = &'s IndexedObject> {
-        self.by_kind_name
-            .get(&(kind.to_owned(), name.to_owned()))
-            .into_iter()
-            .flatten()
-            .map(|&i| &self.objects[i])
+        Self::ids_with(&self.by_kind_name, key_hash(kind, name))
+            .map(|i| &self.objects[i])
+            .filter(move |o| {
+                o.object.kind_name.as_deref() == Some(kind) && o.name.as_deref() == Some(name)
+            })
     }
 
     /// Workloads with a container that runs a known Celery exporter image,
@@ -178,19 +312,11 @@ impl Index {
     /// `name`) points at from `namespace`, matching the kind by name (any
     /// group version of it), as the scale subresource does. An object in
     /// exactly that namespace is preferred over one without a namespace.
-    pub fn find_ref<'s>(
-        &'s self,
-        namespace: Option<&'s str>,
-        reference: &Value,
-    ) -> Option<&'s IndexedObject> {
+    pub fn find_ref(&self, namespace: Option<&str>, reference: &Value) -> Option<&IndexedObject> {
         let kind = reference.get("kind")?.as_str()?;
         let name = reference.get("name")?.as_str()?;
         let mut candidates = self
-            .by_kind_name
-            .get(&(kind.to_owned(), name.to_owned()))
-            .into_iter()
-            .flatten()
-            .map(|&i| &self.objects[i])
+            .find_kind_name(kind, name)
             .filter(|o| o.same_namespace(namespace));
         // An object in exactly this namespace beats one whose namespace is
         // left to the command line.
@@ -214,8 +340,9 @@ impl Index {
     }
 }
 
-fn runs_exporter(o: &IndexedObject) -> bool {
-    o.get("/spec/template/spec/containers")
+fn runs_exporter(pruned: &Value) -> bool {
+    pruned
+        .pointer("/spec/template/spec/containers")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()

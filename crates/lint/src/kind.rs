@@ -4,6 +4,7 @@
 
 use saphyr::{MarkedYaml, Scalar, YamlData};
 use scaleplan_diag::yaml::{data, get};
+use std::sync::Arc;
 
 /// The kinds the rules know. Kubernetes objects are told apart by
 /// `apiVersion` + `kind`; prometheus-adapter files have no `kind`, so they
@@ -64,9 +65,9 @@ impl ObjectKind {
 pub struct ObjectType {
     pub kind: ObjectKind,
     /// `apiVersion` as written, when present.
-    pub api_version: Option<String>,
+    pub api_version: Option<Arc<str>>,
     /// `kind` as written, when present.
-    pub kind_name: Option<String>,
+    pub kind_name: Option<Arc<str>>,
 }
 
 impl ObjectType {
@@ -97,8 +98,8 @@ pub fn str_field<'a>(node: &'a MarkedYaml<'_>, key: &str) -> Option<&'a str> {
 /// Classifies a document without converting it (cheap: a few key lookups),
 /// so that documents of kinds no rule cares about cost only their parse.
 pub fn classify(root: &MarkedYaml<'_>) -> ObjectType {
-    let api_version = str_field(root, "apiVersion").map(str::to_owned);
-    let kind_name = str_field(root, "kind").map(str::to_owned);
+    let api_version = str_field(root, "apiVersion").map(Arc::from);
+    let kind_name = str_field(root, "kind").map(Arc::from);
     let kind = match (api_version.as_deref(), kind_name.as_deref()) {
         (Some(av), Some(k)) => object_kind(av, k, root),
         _ if is_adapter_values(root) => ObjectKind::AdapterValues,

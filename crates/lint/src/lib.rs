@@ -6,6 +6,7 @@
 //! also keeps the cross-object [`index`] -> sorted diagnostics -> a renderer
 //! of `scaleplan_diag::render` ([`output`]).
 
+mod body_store;
 pub mod checks;
 pub mod cli;
 pub mod config;
@@ -20,10 +21,14 @@ pub mod registry;
 pub mod rule;
 pub mod rules;
 pub mod schema;
+pub(crate) mod spill;
 pub mod suppress;
 pub mod template;
 pub mod version;
 
-pub use engine::{FileSummary, LintOptions, LintResult, RuleSet, lint, lint_text};
+pub use engine::{
+    Diagnostics, FileSummary, LintOptions, LintResult, LintSummary, RuleSet, lint, lint_streaming,
+    lint_text,
+};
 pub use input::Input;
 pub use version::KubeVersion;

@@ -49,9 +49,9 @@ pub struct Rule {
 #[derive(Clone, Copy)]
 pub enum Check {
     /// On each document on its own.
-    Document(fn(&DocumentContext<'_, '_>, &mut Findings)),
+    Document(fn(&DocumentContext<'_, '_>, &mut Findings<'_>)),
     /// Once, over the index of every object of the input set.
-    Objects(fn(&ObjectsContext<'_>, &mut Findings)),
+    Objects(fn(&ObjectsContext<'_>, &mut Findings<'_>)),
     /// Reported by the engine itself while reading input (syntax, duplicate
     /// keys, templates); registered so that it can be listed, explained,
     /// suppressed and re-graded like any other rule.
@@ -224,18 +224,38 @@ impl Finding {
 
 /// Where a rule's findings go. The engine sets the rule's ID and effective
 /// severity on every finding pushed here, so a rule never spells its own ID.
-pub struct Findings {
+pub struct Findings<'s> {
     rule: &'static str,
     severity: Severity,
     pub(crate) out: Vec<Finding>,
+    /// Takes the findings every [`FLUSH_AT`]: a cross-object rule can report
+    /// on a large share of a large input, and they are located and written
+    /// out in batches rather than held until the rule ends.
+    flush: Option<&'s (dyn Fn(Vec<Finding>) + Sync)>,
 }
 
-impl Findings {
+/// How many findings a rule holds before they are flushed.
+pub(crate) const FLUSH_AT: usize = 4096;
+
+impl<'s> Findings<'s> {
     pub fn new(rule: &'static str, severity: Severity) -> Self {
         Findings {
             rule,
             severity,
             out: Vec::new(),
+            flush: None,
+        }
+    }
+
+    /// Findings handed to `flush` in batches (the rest stays in `out`).
+    pub(crate) fn flushed_to(
+        rule: &'static str,
+        severity: Severity,
+        flush: &'s (dyn Fn(Vec<Finding>) + Sync),
+    ) -> Self {
+        Findings {
+            flush: Some(flush),
+            ..Findings::new(rule, severity)
         }
     }
 
@@ -244,6 +264,11 @@ impl Findings {
         finding.diag.rule = self.rule.into();
         finding.diag.severity = self.severity;
         self.out.push(finding);
+        if let Some(flush) = self.flush
+            && self.out.len() >= FLUSH_AT
+        {
+            flush(std::mem::take(&mut self.out));
+        }
     }
 
     pub fn is_empty(&self) -> bool {

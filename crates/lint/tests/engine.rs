@@ -158,7 +158,8 @@ const CROSS: Rule = Rule {
 fn cross(ctx: &ObjectsContext<'_>, out: &mut Findings) {
     use scaleplan_lint::kind::ObjectKind;
     for hpa in ctx.index.of_kind(ObjectKind::HorizontalPodAutoscaler) {
-        let Some(reference) = hpa.get("/spec/scaleTargetRef") else {
+        let body = hpa.body();
+        let Some(reference) = body.pointer("/spec/scaleTargetRef") else {
             continue;
         };
         if let Some(target) = ctx.index.find_ref(hpa.namespace.as_deref(), reference) {
@@ -287,6 +288,7 @@ fn unknown_fields_are_warnings_for_a_newer_target_version() {
             kubernetes_version: version.parse().unwrap(),
             rules: RuleSet::only(&["K8S001", "K8S002"]),
             jobs: 1,
+            ..LintOptions::default()
         };
         lint_text("hpa.yaml", text, &options)
             .diagnostics

@@ -46,6 +46,11 @@ fn lint_fixture(rule: &str, path: &Path) -> Vec<Diagnostic> {
         rules: RuleSet::only(&[rule]),
         jobs: 1,
         kubernetes_version: version,
+        // Every fixture's objects and findings go through the temporary
+        // files (the path large inputs take); the engine tests cover the
+        // in-memory one.
+        index_memory: 0,
+        findings_memory: 1,
     };
     lint_text(&name, &text, &options).diagnostics
 }
@@ -366,6 +371,7 @@ fn wrong_shapes_do_not_break_the_rules() {
             ),
             jobs: 1,
             kubernetes_version: version.parse().unwrap(),
+            ..LintOptions::default()
         };
         let result = lint_text("wrong-shapes.yaml", &text, &options);
         for d in &result.diagnostics {

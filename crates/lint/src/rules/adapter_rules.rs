@@ -168,7 +168,11 @@ pub(crate) fn all_rules(index: &Index) -> Vec<(&IndexedObject, AdapterRule)> {
         .objects()
         .iter()
         .filter(|o| is_adapter(o.kind()))
-        .flat_map(|o| rules_of(o.kind(), &o.json).into_iter().map(move |r| (o, r)))
+        .flat_map(|o| {
+            rules_of(o.kind(), &o.body())
+                .into_iter()
+                .map(move |r| (o, r))
+        })
         .collect()
 }
 

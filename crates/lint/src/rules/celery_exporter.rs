@@ -5,6 +5,7 @@
 
 use crate::index::IndexedObject;
 use serde_json::Value;
+use std::rc::Rc;
 
 /// A known Celery exporter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -156,11 +157,27 @@ pub(crate) fn image_tag(image: &str) -> Option<&str> {
 /// A container of a workload that runs a known Celery exporter.
 pub(crate) struct ExporterContainer<'a> {
     pub workload: &'a IndexedObject,
-    pub container: &'a Value,
+    /// The workload's pruned body, loaded once for its exporter containers.
+    pub body: Rc<Value>,
+    /// Index of the container in the pod template.
+    pub index: usize,
     pub exporter: CeleryExporter,
 }
 
 impl ExporterContainer<'_> {
+    /// The container itself.
+    pub fn container(&self) -> &Value {
+        super::workload::containers(&self.body)
+            .into_iter()
+            .nth(self.index)
+            .map_or(&Value::Null, |(_, c)| c)
+    }
+
+    /// The workload's pod labels.
+    pub fn pod_labels(&self) -> Option<&serde_json::Map<String, Value>> {
+        super::workload::pod_labels(&self.body)
+    }
+
     /// The value of an environment variable set on the container (literal values only).
     pub fn env(&self, name: &str) -> Option<&Value> {
         self.env_entries()
@@ -169,7 +186,7 @@ impl ExporterContainer<'_> {
     }
 
     pub fn env_entries(&self) -> impl Iterator<Item = (usize, &Value)> {
-        self.container
+        self.container()
             .get("env")
             .and_then(Value::as_array)
             .into_iter()
@@ -180,7 +197,7 @@ impl ExporterContainer<'_> {
     /// Whether command or args mention a flag (`--port`, `--port=...`).
     pub fn has_flag(&self, flag: &str) -> bool {
         ["command", "args"].iter().any(|f| {
-            self.container
+            self.container()
                 .get(*f)
                 .and_then(Value::as_array)
                 .into_iter()
@@ -198,14 +215,16 @@ impl ExporterContainer<'_> {
 pub(crate) fn exporter_containers(index: &crate::index::Index) -> Vec<ExporterContainer<'_>> {
     let mut out = Vec::new();
     for w in index.exporter_workloads() {
-        for (_, c) in super::workload::containers(w) {
+        let body = w.body();
+        for (i, (_, c)) in super::workload::containers(&body).into_iter().enumerate() {
             let Some(image) = c.get("image").and_then(Value::as_str) else {
                 continue;
             };
             if let Some(exporter) = CeleryExporter::from_image(image) {
                 out.push(ExporterContainer {
                     workload: w,
-                    container: c,
+                    body: Rc::clone(&body),
+                    index: i,
                     exporter,
                 });
             }

@@ -55,7 +55,8 @@ struct HpaPatch {
 fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
     for cron in ctx.index.of_kind(ObjectKind::CronJob) {
         let base = "/spec/jobTemplate/spec/template/spec/containers";
-        let Some(Value::Array(containers)) = cron.get(base) else {
+        let body = cron.body();
+        let Some(Value::Array(containers)) = body.pointer(base) else {
             continue;
         };
         for (ci, c) in containers.iter().enumerate() {
@@ -97,7 +98,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
                     };
                     let max = patch
                         .max_replicas
-                        .or_else(|| hpa.get("/spec/maxReplicas").and_then(Value::as_i64));
+                        .or_else(|| hpa.body().pointer("/spec/maxReplicas").and_then(Value::as_i64));
                     if let Some(max) = max
                         && min > max
                     {

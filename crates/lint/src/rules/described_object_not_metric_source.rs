@@ -28,7 +28,7 @@
 use super::adapter_rules::{all_rules, serves, source_series};
 use super::celery_exporter::{CeleryExporter, exporter_containers};
 use super::hpa_shape::HpaV2;
-use super::workload::{describe, map_selects, pod_labels};
+use super::workload::{describe, map_selects};
 use crate::kind::ObjectKind;
 use crate::rule::{Check, Findings, ObjectsContext, Rule};
 use scaleplan_diag::Severity;
@@ -50,7 +50,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
     }
     let rules = all_rules(ctx.index);
     for hpa in ctx.index.of_kind(ObjectKind::HorizontalPodAutoscaler) {
-        let view = HpaV2::from_document(&hpa.json);
+        let view = HpaV2::from_document(&hpa.body());
         for (i, m) in view.metrics().iter().enumerate() {
             let Some(obj) = m.get("object") else { continue };
             if obj.pointer("/describedObject/kind").and_then(Value::as_str) != Some("Service") {
@@ -84,9 +84,10 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
                 continue;
             }
             let selects_exporter = ctx.index.find(ObjectKind::Service, ns, service).any(|s| {
+                let s = s.body();
                 exporter_pods.iter().any(|e| {
-                    pod_labels(e.workload).is_some_and(|l| {
-                        s.get("/spec/selector")
+                    e.pod_labels().is_some_and(|l| {
+                        s.pointer("/spec/selector")
                             .is_some_and(|sel| map_selects(sel, l))
                     })
                 })
@@ -99,14 +100,15 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
                 .of_kind(ObjectKind::Service)
                 .filter(|s| s.same_namespace(ns))
                 .filter(|s| {
+                    let s = s.body();
                     exporter_pods.iter().any(|e| {
-                        pod_labels(e.workload).is_some_and(|l| {
-                            s.get("/spec/selector")
+                        e.pod_labels().is_some_and(|l| {
+                            s.pointer("/spec/selector")
                                 .is_some_and(|sel| map_selects(sel, l))
                         })
                     })
                 })
-                .filter_map(|s| s.name.clone())
+                .filter_map(|s| s.name.as_deref().map(str::to_owned))
                 .collect();
             let pointer =
                 view.source_pointer(&format!("/spec/metrics/{i}/object/describedObject/name"));

@@ -66,9 +66,9 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
     let defaults_on = ctx
         .index
         .of_kind(ObjectKind::AdapterValues)
-        .any(|v| v.get("/rules/default").and_then(Value::as_bool) != Some(false));
+        .any(|v| v.body().pointer("/rules/default").and_then(Value::as_bool) != Some(false));
     for hpa in ctx.index.of_kind(ObjectKind::HorizontalPodAutoscaler) {
-        let view = HpaV2::from_document(&hpa.json);
+        let view = HpaV2::from_document(&hpa.body());
         for (i, m) in view.metrics().iter().enumerate() {
             for (block, set) in [
                 ("object", RuleSet::Custom),

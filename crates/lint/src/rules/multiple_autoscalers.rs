@@ -87,14 +87,15 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
         }
     }
     for vpa in ctx.index.of_kind(ObjectKind::VerticalPodAutoscaler) {
-        let mode = vpa
-            .get("/spec/updatePolicy/updateMode")
+        let body = vpa.body();
+        let mode = body
+            .pointer("/spec/updatePolicy/updateMode")
             .and_then(Value::as_str)
             .unwrap_or("Auto");
         if !matches!(mode, "Auto" | "Recreate" | "InPlaceOrRecreate") {
             continue;
         }
-        let Some(r) = vpa.get("/spec/targetRef") else {
+        let Some(r) = body.pointer("/spec/targetRef") else {
             continue;
         };
         let (Some(kind), Some(name)) = (
@@ -103,7 +104,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
         ) else {
             continue;
         };
-        let controlled = controlled_resources(vpa.get("/spec/resourcePolicy"));
+        let controlled = controlled_resources(body.pointer("/spec/resourcePolicy"));
         for a in all.iter().filter(|a| {
             a.target_kind == kind
                 && a.target_name == name
@@ -167,9 +168,10 @@ fn scaled_resources(o: &crate::index::IndexedObject) -> Vec<&'static str> {
             }
         }
     };
+    let body = o.body();
     match o.kind() {
         ObjectKind::HorizontalPodAutoscaler => {
-            let metrics = o.get("/spec/metrics").and_then(Value::as_array);
+            let metrics = body.pointer("/spec/metrics").and_then(Value::as_array);
             if metrics.is_none_or(|m| m.is_empty()) {
                 add(Some("cpu"));
             }
@@ -183,8 +185,8 @@ fn scaled_resources(o: &crate::index::IndexedObject) -> Vec<&'static str> {
             }
         }
         ObjectKind::ScaledObject => {
-            for t in o
-                .get("/spec/triggers")
+            for t in body
+                .pointer("/spec/triggers")
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()

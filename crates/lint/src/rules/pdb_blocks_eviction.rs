@@ -69,14 +69,17 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
     // Each autoscaler's target once, and two lookups so that a PDB is only
     // compared with the autoscalers it can concern: by a pod label of the
     // target, or (target not in the input) by the target's name.
+    // Labels are keyed by their hash, not copied: the bodies they come from
+    // are not kept (a collision only adds a candidate that `selects` drops).
     let targets: Vec<_> = scalers.iter().map(|a| target(ctx.index, a)).collect();
-    let mut by_label: HashMap<(&str, &Value), Vec<usize>> = HashMap::new();
+    let mut by_label: HashMap<u64, Vec<usize>> = HashMap::new();
     let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, a) in scalers.iter().enumerate() {
-        match targets[i].and_then(pod_labels) {
+        let body = targets[i].map(|t| t.body());
+        match body.as_deref().and_then(pod_labels) {
             Some(labels) => labels
                 .iter()
-                .for_each(|(k, v)| by_label.entry((k.as_str(), v)).or_default().push(i)),
+                .for_each(|(k, v)| by_label.entry(label_key(k, v)).or_default().push(i)),
             None if targets[i].is_none() => {
                 by_name.entry(a.target_name.as_str()).or_default().push(i)
             }
@@ -84,7 +87,8 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
         }
     }
     for pdb in ctx.index.of_kind(ObjectKind::PodDisruptionBudget) {
-        let max_unavailable = pdb.get("/spec/maxUnavailable").and_then(budget);
+        let body = pdb.body();
+        let max_unavailable = body.pointer("/spec/maxUnavailable").and_then(budget);
         if let Some(Budget::Count(0) | Budget::Percent(0)) = max_unavailable {
             out.push(
                 pdb.value_finding(
@@ -95,7 +99,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
             );
             continue;
         }
-        let Some(min_available) = pdb.get("/spec/minAvailable").and_then(budget) else {
+        let Some(min_available) = body.pointer("/spec/minAvailable").and_then(budget) else {
             continue;
         };
         if let Budget::Percent(p) = min_available
@@ -110,13 +114,13 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
             );
             continue;
         }
-        let Some(selector) = pdb.get("/spec/selector") else {
+        let Some(selector) = body.pointer("/spec/selector") else {
             continue;
         };
         let match_labels = selector.get("matchLabels").and_then(Value::as_object);
         let mut candidates: Vec<usize> = match match_labels.and_then(|m| m.iter().next()) {
             Some((k, v)) => {
-                let mut c = by_label.get(&(k.as_str(), v)).cloned().unwrap_or_default();
+                let mut c = by_label.get(&label_key(k, v)).cloned().unwrap_or_default();
                 for v in match_labels
                     .into_iter()
                     .flatten()
@@ -139,7 +143,8 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
             // it, assume the usual convention (`app: <workload name>`).
             let (workload, assumed) = match targets[i] {
                 Some(t) => {
-                    let Some(labels) = pod_labels(t) else {
+                    let t_body = t.body();
+                    let Some(labels) = pod_labels(&t_body) else {
                         continue;
                     };
                     if !selects(selector, labels) {
@@ -191,4 +196,12 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
             }
         }
     }
+}
+
+fn label_key(key: &str, value: &Value) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    key.hash(&mut h);
+    value.to_string().hash(&mut h);
+    h.finish()
 }

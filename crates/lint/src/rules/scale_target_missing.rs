@@ -48,17 +48,17 @@ pub(crate) const RULE: Rule = Rule {
 };
 
 fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
-    // Built on the first missing target only: most inputs have none.
-    let mut workloads: Option<Workloads<'_>> = None;
-    for a in autoscalers(ctx.index) {
-        if target(ctx.index, &a).is_some() {
-            continue;
-        }
-        // Without a near miss the target may simply live in a file that was
-        // not linted (manifests applied on top of existing workloads).
-        let near = workloads
-            .get_or_insert_with(|| Workloads::new(ctx.index))
-            .near_misses(ctx.index, &a);
+    // Without a near miss the target may simply live in a file that was
+    // not linted (manifests applied on top of existing workloads).
+    let missing: Vec<Autoscaler<'_>> = autoscalers(ctx.index)
+        .into_iter()
+        .filter(|a| target(ctx.index, a).is_none())
+        .collect();
+    if missing.is_empty() {
+        return;
+    }
+    let near = near_misses(ctx.index, &missing);
+    for (a, near) in missing.iter().zip(near) {
         if near.is_empty() {
             continue;
         }
@@ -77,74 +77,63 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
     }
 }
 
-/// The objects that can be scale targets (they have a pod template), grouped
-/// once per run so that each missing target is compared only with workloads
-/// of its name or of its kind and a name one deletion apart, not with every
-/// object of the input (which made the rule quadratic on large inputs).
-struct Workloads<'i> {
-    /// Ids by name (`""` for an object without one).
-    by_name: HashMap<&'i str, Vec<usize>>,
-    /// Ids by `kind` as written and by every "deletion variant" of the name
-    /// (the name itself and the name without one of its characters). Two
-    /// names one insertion, deletion, substitution or neighbour
-    /// transposition apart always share a variant, so looking up the
-    /// target's variants finds every typo candidate (then checked exactly).
-    by_kind_variant: HashMap<(&'i str, String), Vec<usize>>,
-}
-
-impl<'i> Workloads<'i> {
-    fn new(index: &'i Index) -> Self {
-        let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
-        let mut by_kind_variant: HashMap<(&str, String), Vec<usize>> = HashMap::new();
-        for o in index.objects() {
-            if o.get("/spec/template").is_none() {
-                continue;
-            }
-            let name = o.name.as_deref().unwrap_or("");
-            by_name.entry(name).or_default().push(o.id);
-            if let Some(kind) = o.object.kind_name.as_deref() {
-                for v in deletion_variants(name) {
-                    by_kind_variant.entry((kind, v)).or_default().push(o.id);
-                }
-            }
-        }
-        Self {
-            by_name,
-            by_kind_variant,
-        }
-    }
-
-    /// Workloads whose name matches but whose kind or namespace does not,
-    /// and workloads of the same kind and namespace one edit away from the
-    /// name, in input order.
-    fn near_misses(&self, index: &Index, a: &Autoscaler<'_>) -> Vec<String> {
-        let mut ids: Vec<usize> = self
-            .by_name
-            .get(a.target_name.as_str())
-            .into_iter()
-            .flatten()
-            .copied()
-            .collect();
+/// For each autoscaler whose target is missing: the objects that can be
+/// scale targets (they have a pod template) whose name matches but whose
+/// kind or namespace does not, and those of the same kind and namespace one
+/// edit away from the name, in input order.
+///
+/// The missing targets' names are grouped by kind and by every "deletion
+/// variant" (the name itself and the name without one of its characters);
+/// two names one insertion, deletion, substitution or neighbour
+/// transposition apart always share a variant, so one pass over the
+/// workloads, looking up each name's variants, finds every typo candidate
+/// (then checked exactly). Grouping the few missing names, not every
+/// workload, keeps the lookup as small as the findings.
+fn near_misses(index: &Index, missing: &[Autoscaler<'_>]) -> Vec<Vec<String>> {
+    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_kind_variant: HashMap<(&str, String), Vec<usize>> = HashMap::new();
+    for (i, a) in missing.iter().enumerate() {
+        by_name.entry(a.target_name.as_str()).or_default().push(i);
         for v in deletion_variants(&a.target_name) {
-            let key = (a.target_kind.as_str(), v);
-            for &id in self.by_kind_variant.get(&key).into_iter().flatten() {
-                let o = &index.objects()[id];
+            by_kind_variant
+                .entry((a.target_kind.as_str(), v))
+                .or_default()
+                .push(i);
+        }
+    }
+    let mut found: Vec<Vec<usize>> = vec![Vec::new(); missing.len()];
+    for o in index.objects().iter().filter(|o| o.has_template) {
+        let name = o.name.as_deref().unwrap_or("");
+        for &i in by_name.get(name).into_iter().flatten() {
+            found[i].push(o.id);
+        }
+        let Some(kind) = o.object.kind_name.as_deref() else {
+            continue;
+        };
+        for v in deletion_variants(name) {
+            for &i in by_kind_variant.get(&(kind, v)).into_iter().flatten() {
+                let a = &missing[i];
                 if o.same_namespace(a.object.namespace.as_deref())
-                    && one_edit_apart(o.name.as_deref().unwrap_or(""), &a.target_name)
+                    && one_edit_apart(name, &a.target_name)
                 {
-                    ids.push(id);
+                    found[i].push(o.id);
                 }
             }
         }
-        ids.sort_unstable();
-        ids.dedup();
-        ids.into_iter()
-            .map(|id| {
-                let o = &index.objects()[id];
-                format!("{} in {}", describe(o), o.file_name)
-            })
-            .collect()
     }
+    found
+        .into_iter()
+        .map(|mut ids| {
+            ids.sort_unstable();
+            ids.dedup();
+            ids.into_iter()
+                .map(|id| {
+                    let o = &index.objects()[id];
+                    format!("{} in {}", describe(o), o.file_name)
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// The name itself and the name with each one of its characters removed.

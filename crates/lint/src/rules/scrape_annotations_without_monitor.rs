@@ -56,7 +56,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
     let mut seen = Vec::new();
     for e in exporter_containers(ctx.index) {
         let w = e.workload;
-        if seen.contains(&w.id) || w.get(SCRAPE).is_none() {
+        if seen.contains(&w.id) || e.body.pointer(SCRAPE).is_none() {
             continue;
         }
         seen.push(w.id);
@@ -83,7 +83,8 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
 /// Whether a ServiceMonitor selects a Service that selects these pods, or a
 /// PodMonitor is present (its selector is not kept in the index).
 fn monitored(ctx: &ObjectsContext<'_>, w: &IndexedObject) -> bool {
-    let Some(labels) = pod_labels(w) else {
+    let body = w.body();
+    let Some(labels) = pod_labels(&body) else {
         return false;
     };
     let services: Vec<&IndexedObject> = ctx
@@ -91,16 +92,19 @@ fn monitored(ctx: &ObjectsContext<'_>, w: &IndexedObject) -> bool {
         .of_kind(ObjectKind::Service)
         .filter(|s| s.same_namespace(w.namespace.as_deref()))
         .filter(|s| {
-            s.get("/spec/selector")
+            s.body()
+                .pointer("/spec/selector")
                 .is_some_and(|sel| map_selects(sel, labels))
         })
         .collect();
     let by_service = ctx.index.of_kind(ObjectKind::ServiceMonitor).any(|m| {
-        let Some(sel) = m.get("/spec/selector") else {
+        let m = m.body();
+        let Some(sel) = m.pointer("/spec/selector") else {
             return false;
         };
         services.iter().any(|s| {
-            s.get("/metadata/labels")
+            s.body()
+                .pointer("/metadata/labels")
                 .and_then(Value::as_object)
                 .is_some_and(|l| selects(sel, l))
         })
@@ -114,9 +118,11 @@ fn monitored(ctx: &ObjectsContext<'_>, w: &IndexedObject) -> bool {
 
 /// An HPA whose Object metric describes a Service that selects these pods.
 fn object_metric_on_service_of(ctx: &ObjectsContext<'_>, w: &IndexedObject) -> Option<String> {
-    let labels = pod_labels(w)?;
+    let body = w.body();
+    let labels = pod_labels(&body)?;
     for hpa in ctx.index.of_kind(ObjectKind::HorizontalPodAutoscaler) {
-        let metrics = hpa.get("/spec/metrics").and_then(Value::as_array);
+        let hpa_body = hpa.body();
+        let metrics = hpa_body.pointer("/spec/metrics").and_then(Value::as_array);
         for m in metrics.into_iter().flatten() {
             let d = m.pointer("/object/describedObject");
             if d.and_then(|d| d.get("kind")).and_then(Value::as_str) != Some("Service") {
@@ -129,7 +135,8 @@ fn object_metric_on_service_of(ctx: &ObjectsContext<'_>, w: &IndexedObject) -> O
                 .index
                 .find(ObjectKind::Service, hpa.namespace.as_deref(), name)
                 .any(|s| {
-                    s.get("/spec/selector")
+                    s.body()
+                        .pointer("/spec/selector")
                         .is_some_and(|sel| map_selects(sel, labels))
                 });
             if hit {

@@ -67,11 +67,16 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
         let Some(t) = target(ctx.index, &a) else {
             continue;
         };
-        for need in needs(a.object) {
+        let needs = needs(a.object);
+        if needs.is_empty() {
+            continue;
+        }
+        let t_body = t.body();
+        for need in needs {
             if limit_range_default(&limit_ranges, t, &need.resource) {
                 continue;
             }
-            for (pointer, c) in containers(t) {
+            for (pointer, c) in containers(&t_body) {
                 let name = c.get("name").and_then(Value::as_str).unwrap_or("?");
                 if need.container.as_deref().is_some_and(|n| n != name) {
                     continue;
@@ -104,6 +109,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
 
 fn needs(autoscaler: &IndexedObject) -> Vec<Need> {
     let mut out = Vec::new();
+    let body = autoscaler.body();
     match autoscaler.kind() {
         ObjectKind::HorizontalPodAutoscaler => {
             if autoscaler.object.version() == "v1" {
@@ -114,7 +120,7 @@ fn needs(autoscaler: &IndexedObject) -> Vec<Need> {
                     pointer: "/spec/targetCPUUtilizationPercentage".into(),
                 });
             }
-            let metrics = autoscaler.get("/spec/metrics").and_then(Value::as_array);
+            let metrics = body.pointer("/spec/metrics").and_then(Value::as_array);
             if autoscaler.object.version() != "v1" && metrics.is_none_or(|m| m.is_empty()) {
                 out.push(Need {
                     resource: "cpu".into(),
@@ -150,7 +156,7 @@ fn needs(autoscaler: &IndexedObject) -> Vec<Need> {
             }
         }
         ObjectKind::ScaledObject => {
-            let triggers = autoscaler.get("/spec/triggers").and_then(Value::as_array);
+            let triggers = body.pointer("/spec/triggers").and_then(Value::as_array);
             for (i, t) in triggers.into_iter().flatten().enumerate() {
                 let Some(kind @ ("cpu" | "memory")) = t.get("type").and_then(Value::as_str) else {
                     continue;
@@ -180,7 +186,8 @@ fn limit_range_default(
 ) -> bool {
     limit_ranges.iter().any(|o| {
         o.same_namespace(workload.namespace.as_deref())
-            && o.get("/spec/limits")
+            && o.body()
+                .pointer("/spec/limits")
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()

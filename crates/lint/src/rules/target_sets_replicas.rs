@@ -48,7 +48,8 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
         let Some(t) = target(ctx.index, &a) else {
             continue;
         };
-        let Some(replicas) = t.get("/spec/replicas") else {
+        let t_body = t.body();
+        let Some(replicas) = t_body.pointer("/spec/replicas") else {
             continue;
         };
         if !seen.insert(t.id) {

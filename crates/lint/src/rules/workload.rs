@@ -39,15 +39,16 @@ pub(crate) fn describe(o: &IndexedObject) -> String {
 pub(crate) fn autoscalers(index: &Index) -> Vec<Autoscaler<'_>> {
     let mut out = Vec::new();
     for o in index.of_kind(ObjectKind::HorizontalPodAutoscaler) {
-        let r = o.get("/spec/scaleTargetRef");
+        let body = o.body();
+        let r = body.pointer("/spec/scaleTargetRef");
         let (Some(kind), Some(name)) = (
             r.and_then(|r| r.get("kind")).and_then(Value::as_str),
             r.and_then(|r| r.get("name")).and_then(Value::as_str),
         ) else {
             continue;
         };
-        let min = o
-            .get("/spec/minReplicas")
+        let min = body
+            .pointer("/spec/minReplicas")
             .and_then(Value::as_i64)
             .unwrap_or(1);
         out.push(Autoscaler {
@@ -59,7 +60,8 @@ pub(crate) fn autoscalers(index: &Index) -> Vec<Autoscaler<'_>> {
         });
     }
     for o in index.of_kind(ObjectKind::ScaledObject) {
-        let r = o.get("/spec/scaleTargetRef");
+        let body = o.body();
+        let r = body.pointer("/spec/scaleTargetRef");
         // keda.k8s.io (KEDA 1) named the Deployment in `deploymentName`.
         let name = r
             .and_then(|r| r.get("name").or_else(|| r.get("deploymentName")))
@@ -69,8 +71,8 @@ pub(crate) fn autoscalers(index: &Index) -> Vec<Autoscaler<'_>> {
             .and_then(|r| r.get("kind"))
             .and_then(Value::as_str)
             .unwrap_or("Deployment");
-        let min = o
-            .get("/spec/minReplicaCount")
+        let min = body
+            .pointer("/spec/minReplicaCount")
             .and_then(Value::as_i64)
             .unwrap_or(0);
         out.push(Autoscaler {
@@ -100,7 +102,7 @@ pub(crate) fn target<'a>(index: &'a Index, a: &Autoscaler<'a>) -> Option<&'a Ind
         o.object.kind_name.as_deref() == Some(a.target_kind.as_str())
             && o.name.as_deref() == Some(a.target_name.as_str())
             && o.same_namespace(ns)
-            && o.get("/spec/template").is_some()
+            && o.has_template
     };
     match kind {
         Some(k) => index.find(k, ns, &a.target_name).find(is_target),
@@ -110,9 +112,9 @@ pub(crate) fn target<'a>(index: &'a Index, a: &Autoscaler<'a>) -> Option<&'a Ind
     }
 }
 
-/// The containers of a workload's pod template, with their JSON pointers.
-pub(crate) fn containers(workload: &IndexedObject) -> Vec<(String, &Value)> {
-    match workload.get("/spec/template/spec/containers") {
+/// The containers of a workload's pod template (its body), with their JSON pointers.
+pub(crate) fn containers(workload: &Value) -> Vec<(String, &Value)> {
+    match workload.pointer("/spec/template/spec/containers") {
         Some(Value::Array(cs)) => cs
             .iter()
             .enumerate()
@@ -122,10 +124,10 @@ pub(crate) fn containers(workload: &IndexedObject) -> Vec<(String, &Value)> {
     }
 }
 
-/// The labels of a workload's pods.
-pub(crate) fn pod_labels(workload: &IndexedObject) -> Option<&serde_json::Map<String, Value>> {
+/// The labels of a workload's pods (from its body).
+pub(crate) fn pod_labels(workload: &Value) -> Option<&serde_json::Map<String, Value>> {
     workload
-        .get("/spec/template/metadata/labels")
+        .pointer("/spec/template/metadata/labels")
         .and_then(Value::as_object)
 }
 

@@ -1,0 +1,256 @@
+//! Where the index keeps the pruned copy of each object while cross-object
+//! rules run: serialized, in memory up to a budget, then in an anonymous
+//! temporary file. Rules load a body when they read it (parsed again each
+//! time, with a small per-thread cache), so the index's memory is its
+//! fixed-size records, not the objects: 1 GB of YAML holds well over a
+//! million objects, and their trees would take gigabytes.
+
+use serde_json::Value;
+use std::cell::RefCell;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+/// Where one body is in the store.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct BodyRef {
+    offset: u64,
+    len: u32,
+}
+
+/// Appends bodies while the index is built.
+pub(crate) struct BodyWriter {
+    memory: Vec<u8>,
+    file: Option<BufWriter<File>>,
+    written: u64,
+    budget: usize,
+    write_failed: bool,
+}
+
+impl BodyWriter {
+    /// Keeps up to `budget` bytes in memory; past it, everything moves to a
+    /// temporary file and later bodies are appended there.
+    pub(crate) fn new(budget: usize) -> Self {
+        BodyWriter {
+            memory: Vec::new(),
+            file: None,
+            written: 0,
+            budget,
+            write_failed: false,
+        }
+    }
+
+    pub(crate) fn append(&mut self, bytes: &[u8]) -> BodyRef {
+        let at = BodyRef {
+            offset: self.written,
+            // A pruned body over 4 GiB cannot come out of a YAML document
+            // that the parser accepted in memory; saturate rather than wrap.
+            len: u32::try_from(bytes.len()).unwrap_or(u32::MAX),
+        };
+        self.written += u64::from(at.len);
+        let bytes = &bytes[..at.len as usize];
+        if self.file.is_none() && self.memory.len() + bytes.len() > self.budget {
+            self.spill();
+        }
+        match &mut self.file {
+            Some(f) => {
+                if f.write_all(bytes).is_err() {
+                    // The disk is full or gone: the run goes on, and the
+                    // engine reports that cross-object results are incomplete.
+                    self.write_failed = true;
+                }
+            }
+            None => self.memory.extend_from_slice(bytes),
+        }
+        at
+    }
+
+    /// Moves what is in memory to a new temporary file (kept in memory when
+    /// none can be created).
+    fn spill(&mut self) {
+        let Ok(file) = tempfile::tempfile() else {
+            return;
+        };
+        let mut file = BufWriter::with_capacity(1 << 16, file);
+        if file.write_all(&self.memory).is_ok() {
+            self.memory = Vec::new();
+            self.file = Some(file);
+        }
+    }
+
+    pub(crate) fn finish(mut self) -> Bodies {
+        static STORES: AtomicU64 = AtomicU64::new(0);
+        let mut failed = self.write_failed;
+        let storage = match self.file.take().map(BufWriter::into_inner) {
+            Some(Ok(file)) => Storage::File(file),
+            Some(Err(_)) => {
+                failed = true;
+                Storage::Memory(Vec::new())
+            }
+            None => Storage::Memory(std::mem::take(&mut self.memory)),
+        };
+        Bodies {
+            storage,
+            id: STORES.fetch_add(1, Ordering::Relaxed),
+            failed: AtomicBool::new(failed),
+        }
+    }
+}
+
+enum Storage {
+    Memory(Vec<u8>),
+    File(File),
+}
+
+/// The finished store: read-only, shared by the threads that run rules.
+pub(crate) struct Bodies {
+    storage: Storage,
+    /// Tells stores apart in the per-thread cache.
+    id: u64,
+    failed: AtomicBool,
+}
+
+impl std::fmt::Debug for Bodies {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let place = match &self.storage {
+            Storage::Memory(m) => format!("{} bytes in memory", m.len()),
+            Storage::File(_) => "in a temporary file".to_owned(),
+        };
+        write!(f, "Bodies({place})")
+    }
+}
+
+impl Default for Bodies {
+    fn default() -> Self {
+        BodyWriter::new(0).finish()
+    }
+}
+
+/// Bodies recently loaded on this thread: rules read an object's fields in
+/// bursts (an autoscaler, then its target), and a parse is the cost of a load.
+const CACHE_SLOTS: usize = 256;
+
+type CacheSlot = Option<(u64, usize, Rc<Value>)>;
+
+thread_local! {
+    static CACHE: RefCell<Vec<CacheSlot>> = RefCell::new(vec![None; CACHE_SLOTS]);
+}
+
+impl Bodies {
+    /// The body of object `object` (its index id, the cache key). A body
+    /// that cannot be read back is `null`, and [`Bodies::failed`] says so.
+    pub(crate) fn load(&self, object: usize, at: BodyRef) -> Rc<Value> {
+        let slot = object % CACHE_SLOTS;
+        let cached = CACHE.with(|c| match &c.borrow()[slot] {
+            Some((store, id, v)) if *store == self.id && *id == object => Some(Rc::clone(v)),
+            _ => None,
+        });
+        if let Some(v) = cached {
+            return v;
+        }
+        let value = Rc::new(self.read(at).unwrap_or_else(|| {
+            self.failed.store(true, Ordering::Relaxed);
+            Value::Null
+        }));
+        CACHE.with(|c| c.borrow_mut()[slot] = Some((self.id, object, Rc::clone(&value))));
+        value
+    }
+
+    fn read(&self, at: BodyRef) -> Option<Value> {
+        let len = at.len as usize;
+        match &self.storage {
+            Storage::Memory(m) => {
+                let start = usize::try_from(at.offset).ok()?;
+                serde_json::from_slice(m.get(start..start.checked_add(len)?)?).ok()
+            }
+            Storage::File(f) => {
+                let mut buf = vec![0; len];
+                read_exact_at(f, &mut buf, at.offset).ok()?;
+                serde_json::from_slice(&buf).ok()
+            }
+        }
+    }
+
+    /// Whether a body could not be read back (the temporary file failed).
+    pub(crate) fn failed(&self) -> bool {
+        self.failed.load(Ordering::Relaxed)
+    }
+
+    /// Whether the bodies went to a temporary file (for tests).
+    #[cfg(test)]
+    pub(crate) fn spilled(&self) -> bool {
+        matches!(self.storage, Storage::File(_))
+    }
+}
+
+#[cfg(unix)]
+fn read_exact_at(f: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(f, buf, offset)
+}
+
+#[cfg(windows)]
+fn read_exact_at(f: &File, mut buf: &mut [u8], mut offset: u64) -> std::io::Result<()> {
+    use std::os::windows::fs::FileExt;
+    while !buf.is_empty() {
+        match f.seek_read(buf, offset)? {
+            0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            n => {
+                buf = &mut buf[n..];
+                offset += n as u64;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn round_trip(budget: usize) -> bool {
+        let values: Vec<Value> = (0..1000)
+            .map(
+                |i| json!({"kind": "Deployment", "metadata": {"name": format!("app-{i}")}, "n": i}),
+            )
+            .collect();
+        let mut w = BodyWriter::new(budget);
+        let refs: Vec<BodyRef> = values
+            .iter()
+            .map(|v| w.append(&serde_json::to_vec(v).unwrap()))
+            .collect();
+        let bodies = w.finish();
+        // Out of order and twice, through the cache and around it.
+        for round in 0..2 {
+            for (i, (v, r)) in values.iter().zip(&refs).enumerate().rev() {
+                assert_eq!(*bodies.load(i, *r), *v, "round {round}, body {i}");
+            }
+        }
+        assert!(!bodies.failed());
+        bodies.spilled()
+    }
+
+    #[test]
+    fn bodies_read_back_from_memory() {
+        assert!(!round_trip(usize::MAX));
+    }
+
+    #[test]
+    fn bodies_read_back_from_the_temporary_file() {
+        assert!(round_trip(1000));
+    }
+
+    #[test]
+    fn two_stores_do_not_share_cache_entries() {
+        let one = |v: Value| {
+            let mut w = BodyWriter::new(usize::MAX);
+            let r = w.append(&serde_json::to_vec(&v).unwrap());
+            (w.finish(), r)
+        };
+        let (a, ra) = one(json!({"a": 1}));
+        let (b, rb) = one(json!({"b": 2}));
+        assert_eq!(*a.load(0, ra), json!({"a": 1}));
+        assert_eq!(*b.load(0, rb), json!({"b": 2}));
+    }
+}
