@@ -12,11 +12,18 @@ use std::io::{BufWriter, Write};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-/// Where one body is in the store.
+/// Where one body is in the store. The offset is split in two u32s so that
+/// the reference packs into the index record without padding.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct BodyRef {
-    offset: u64,
+    offset: [u32; 2],
     len: u32,
+}
+
+impl BodyRef {
+    fn offset(self) -> u64 {
+        u64::from(self.offset[0]) << 32 | u64::from(self.offset[1])
+    }
 }
 
 /// Appends bodies while the index is built.
@@ -43,7 +50,7 @@ impl BodyWriter {
 
     pub(crate) fn append(&mut self, bytes: &[u8]) -> BodyRef {
         let at = BodyRef {
-            offset: self.written,
+            offset: [(self.written >> 32) as u32, self.written as u32],
             // A pruned body over 4 GiB cannot come out of a YAML document
             // that the parser accepted in memory; saturate rather than wrap.
             len: u32::try_from(bytes.len()).unwrap_or(u32::MAX),
@@ -161,12 +168,12 @@ impl Bodies {
         let len = at.len as usize;
         match &self.storage {
             Storage::Memory(m) => {
-                let start = usize::try_from(at.offset).ok()?;
+                let start = usize::try_from(at.offset()).ok()?;
                 serde_json::from_slice(m.get(start..start.checked_add(len)?)?).ok()
             }
             Storage::File(f) => {
                 let mut buf = vec![0; len];
-                read_exact_at(f, &mut buf, at.offset).ok()?;
+                read_exact_at(f, &mut buf, at.offset()).ok()?;
                 serde_json::from_slice(&buf).ok()
             }
         }

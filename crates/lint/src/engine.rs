@@ -4,7 +4,7 @@
 
 use crate::checks;
 use crate::config::{Config, RuleSetting};
-use crate::index::{Index, PendingObject};
+use crate::index::{Index, IndexedObject, PendingObject};
 use crate::input::Input;
 use crate::kind::{ObjectKind, classify};
 use crate::parse::{ParseProblem, line_starts, read_document_at, read_documents};
@@ -597,7 +597,7 @@ fn run_object_rules(
                 continue;
             }
             match object {
-                Some(o) => by_file.entry(o.file).or_default().push(f),
+                Some(o) => by_file.entry(o.file()).or_default().push(f),
                 None => located.push(f.diag),
             }
         }
@@ -624,7 +624,7 @@ fn locate_in_file(input: &Input, index: &Index, findings: &[Finding]) -> Vec<Dia
     let mut by_doc: BTreeMap<usize, ((usize, usize), Vec<Finding>)> = BTreeMap::new();
     for f in findings {
         let object = f.anchor.as_ref().and_then(|a| index.get(a.object));
-        let (doc, lines) = object.map_or((0, (0, 0)), |o| (o.doc, o.doc_lines));
+        let (doc, lines) = object.map_or((0, (0, 0)), IndexedObject::document);
         by_doc
             .entry(doc)
             .or_insert_with(|| (lines, Vec::new()))

@@ -29,25 +29,41 @@ use std::sync::{Arc, OnceLock};
 pub struct IndexedObject {
     /// Position in [`Index::objects`].
     pub id: usize,
-    pub object: ObjectType,
+    /// Shared by every object of the same kind and apiVersion.
+    pub object: Arc<ObjectType>,
     pub name: Option<Box<str>>,
     /// `metadata.namespace`; `None` when the manifest leaves it to `kubectl -n`.
     pub namespace: Option<Arc<str>>,
     /// The object has a pod template (`spec.template`): it can be a scale target.
     pub has_template: bool,
     body: BodyRef,
-    bodies: Arc<OnceLock<Bodies>>,
-    /// Which input file (engine-internal numbering) and document.
-    pub(crate) file: usize,
-    pub(crate) doc: usize,
+    shared: Arc<Shared>,
+    /// Which input file (engine-internal numbering) and document; u32s
+    /// because a large input holds millions of these records.
+    file: u32,
+    doc: u32,
     /// The lines the document spans, to read it again alone when a
     /// cross-object finding must be located in it.
-    pub(crate) doc_lines: (usize, usize),
-    /// The name of the file, for messages ("the target in deploy.yaml").
-    pub file_name: Arc<str>,
+    doc_lines: (u32, u32),
     /// The object's `scaleplan.dev/ignore` annotation, applied to findings
     /// that cross-object rules report on it.
     pub(crate) suppression: Option<Box<Suppression>>,
+}
+
+/// What every record points to: set when the index is finished.
+#[derive(Default)]
+struct Shared {
+    bodies: OnceLock<Bodies>,
+    /// File names by the engine's file number.
+    files: OnceLock<Vec<Arc<str>>>,
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shared")
+            .field("bodies", &self.bodies.get())
+            .finish_non_exhaustive()
+    }
 }
 
 /// What the engine hands the index for one document: identity and the
@@ -78,18 +94,43 @@ impl PendingObject {
     }
 }
 
+fn narrow(n: usize) -> u32 {
+    u32::try_from(n).expect("fewer than 4 billion files, documents and lines")
+}
+
 impl IndexedObject {
     pub fn kind(&self) -> ObjectKind {
         self.object.kind
     }
 
+    /// The input file (engine numbering) the object was read from.
+    pub(crate) fn file(&self) -> usize {
+        self.file as usize
+    }
+
+    /// The document's index in its file and the lines it spans.
+    pub(crate) fn document(&self) -> (usize, (usize, usize)) {
+        let (first, last) = self.doc_lines;
+        (self.doc as usize, (first as usize, last as usize))
+    }
+
     /// The pruned document (see the module docs for what is kept), loaded
     /// from the store: hold on to it while reading several fields.
     pub fn body(&self) -> Rc<Value> {
-        self.bodies
+        self.shared
+            .bodies
             .get()
             .expect("the index is finished before rules read it")
             .load(self.id, self.body)
+    }
+
+    /// The name of the file, for messages ("the target in deploy.yaml").
+    pub fn file_name(&self) -> &str {
+        self.shared
+            .files
+            .get()
+            .and_then(|f| f.get(self.file as usize))
+            .map_or("?", |n| n)
     }
 
     /// `kind/name` as users write it in `kubectl` (`Deployment/web`).
@@ -134,20 +175,22 @@ pub struct Index {
     by_kind_name: Vec<(u64, u32)>,
     /// Ids of each kind, so that `of_kind` costs what it returns (rules
     /// call it inside loops over other objects).
-    by_kind: HashMap<ObjectKind, Vec<usize>>,
+    by_kind: HashMap<ObjectKind, Vec<u32>>,
     /// Ids of workloads that run a Celery exporter.
     exporters: Vec<usize>,
-    /// The same few namespaces, kinds and apiVersions, shared.
+    /// The same few namespaces and object types, shared.
     strings: HashSet<Arc<str>>,
+    types: HashSet<Arc<ObjectType>>,
     writer: Option<BodyWriter>,
-    bodies: Arc<OnceLock<Bodies>>,
+    files: Vec<Arc<str>>,
+    shared: Arc<Shared>,
 }
 
 impl std::fmt::Debug for Index {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Index")
             .field("objects", &self.objects.len())
-            .field("bodies", &self.bodies.get())
+            .field("shared", &self.shared)
             .finish_non_exhaustive()
     }
 }
@@ -177,8 +220,10 @@ impl Index {
             by_kind: HashMap::new(),
             exporters: Vec::new(),
             strings: HashSet::new(),
+            types: HashSet::new(),
             writer: Some(BodyWriter::new(memory)),
-            bodies: Arc::new(OnceLock::new()),
+            files: Vec::new(),
+            shared: Arc::default(),
         }
     }
 
@@ -200,19 +245,28 @@ impl Index {
             .as_mut()
             .expect("objects are added before the index is finished")
             .append(&p.body);
-        let object = ObjectType {
-            kind: p.object.kind,
-            api_version: self.intern(p.object.api_version.as_deref()),
-            kind_name: self.intern(p.object.kind_name.as_deref()),
+        let object = match self.types.get(&p.object) {
+            Some(t) => Arc::clone(t),
+            None => {
+                let t = Arc::new(p.object);
+                self.types.insert(Arc::clone(&t));
+                t
+            }
         };
         let id32 = u32::try_from(id).expect("fewer than 4 billion objects");
+        if self.files.len() <= p.file {
+            self.files.resize(p.file + 1, Arc::from(""));
+        }
+        if self.files[p.file].is_empty() {
+            self.files[p.file] = p.file_name;
+        }
         if let Some(name) = &p.name {
             self.by_name.push((key_hash(object.kind, name), id32));
             if let Some(kind) = &object.kind_name {
                 self.by_kind_name.push((key_hash(&**kind, name), id32));
             }
         }
-        self.by_kind.entry(object.kind).or_default().push(id);
+        self.by_kind.entry(object.kind).or_default().push(id32);
         if p.runs_exporter {
             self.exporters.push(id);
         }
@@ -224,11 +278,10 @@ impl Index {
             namespace,
             has_template: p.has_template,
             body,
-            bodies: Arc::clone(&self.bodies),
-            file: p.file,
-            doc: p.doc,
-            doc_lines: p.doc_lines,
-            file_name: p.file_name,
+            shared: Arc::clone(&self.shared),
+            file: narrow(p.file),
+            doc: narrow(p.doc),
+            doc_lines: (narrow(p.doc_lines.0), narrow(p.doc_lines.1)),
             suppression: p.suppression.map(Box::new),
         });
     }
@@ -239,13 +292,14 @@ impl Index {
         self.by_kind_name.sort_unstable();
         self.objects.shrink_to_fit();
         if let Some(w) = self.writer.take() {
-            let _ = self.bodies.set(w.finish());
+            let _ = self.shared.bodies.set(w.finish());
+            let _ = self.shared.files.set(std::mem::take(&mut self.files));
         }
     }
 
     /// Whether a body could not be read back from the temporary file.
     pub(crate) fn bodies_failed(&self) -> bool {
-        self.bodies.get().is_some_and(Bodies::failed)
+        self.shared.bodies.get().is_some_and(Bodies::failed)
     }
 
     fn ids_with(keys: &[(u64, u32)], hash: u64) -> impl Iterator<Item = usize> + '_ {
@@ -270,7 +324,7 @@ impl Index {
             .get(&kind)
             .into_iter()
             .flatten()
-            .map(|&i| &self.objects[i])
+            .map(|&i| &self.objects[i as usize])
     }
 
     /// Objects of `kind` named `name` that can be in `namespace`, in input order.
@@ -523,5 +577,16 @@ mod tests {
             cs[1],
             json!({"name": "c", "image": "shop/web:1.0", "resources": {}})
         );
+    }
+}
+
+#[cfg(test)]
+mod size {
+    /// The record is what a large input's memory grows by (plus the name
+    /// and 32 bytes of lookups per object): keep it from creeping up.
+    #[test]
+    fn a_record_stays_small() {
+        let size = std::mem::size_of::<super::IndexedObject>();
+        assert!(size <= 96, "IndexedObject is {size} bytes");
     }
 }

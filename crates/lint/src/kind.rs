@@ -61,7 +61,7 @@ impl ObjectKind {
 }
 
 /// A classified document: its kind and the identity fields read from it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ObjectType {
     pub kind: ObjectKind,
     /// `apiVersion` as written, when present.

@@ -108,7 +108,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
                                 format!(
                                     "sets minReplicas {min} on {}, above its maxReplicas {max} (in {}): the API server rejects the patch",
                                     describe(hpa),
-                                    hpa.file_name
+                                    hpa.file_name()
                                 ),
                             )
                             .help(format!("raise maxReplicas in the same patch ({{\"spec\":{{\"minReplicas\":{min},\"maxReplicas\":{min}}}}} or more), or lower minReplicas")),

@@ -72,7 +72,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
                     "{series} is not exposed by {} ({} in {}), which exposes {}",
                     e.exporter.image(),
                     describe(e.workload),
-                    e.workload.file_name,
+                    e.workload.file_name(),
                     e.exporter.sample_metrics()
                 )
             } else {

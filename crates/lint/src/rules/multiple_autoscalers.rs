@@ -79,7 +79,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
                             a.target_kind,
                             a.target_name,
                             first.describe(),
-                            first.object.file_name
+                            first.object.file_name()
                         ),
                     )
                     .help("merge the metrics into one autoscaler: an HPA (or a ScaledObject's triggers) takes the largest of all proposals"),
@@ -124,7 +124,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
                         "VPA in {mode} mode rewrites the {} requests of {kind} {name}, which {} scales on (in {}); the two loops chase each other",
                         shared.join(" and "),
                         a.describe(),
-                        a.object.file_name
+                        a.object.file_name()
                     ),
                 )
                 .help("set the VPA to updateMode: \"Off\" (recommendations only), limit its controlledResources to what the HPA does not scale on, or scale the HPA on a custom metric"),

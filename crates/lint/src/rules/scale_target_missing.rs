@@ -129,7 +129,7 @@ fn near_misses(index: &Index, missing: &[Autoscaler<'_>]) -> Vec<Vec<String>> {
             ids.into_iter()
                 .map(|id| {
                     let o = &index.objects()[id];
-                    format!("{} in {}", describe(o), o.file_name)
+                    format!("{} in {}", describe(o), o.file_name())
                 })
                 .collect()
         })

@@ -94,7 +94,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
                             a.describe(),
                             need.resource,
                             scaleplan_diag::yaml::field_path(&need.pointer),
-                            a.object.file_name
+                            a.object.file_name()
                         ),
                     )
                     .help(format!(

@@ -62,7 +62,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
                     "replicas: {replicas} is set, but {} manages the replica count of {} (in {}); every apply resets it",
                     a.describe(),
                     t.display_name(),
-                    a.object.file_name
+                    a.object.file_name()
                 ),
             )
             .help("remove spec.replicas from the manifest; set the floor with the autoscaler's minimum instead"),
