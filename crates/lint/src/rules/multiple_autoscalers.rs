@@ -53,7 +53,7 @@ fn same_target(a: &Autoscaler<'_>, b: &Autoscaler<'_>) -> bool {
 }
 
 fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
-    let all = autoscalers(ctx.index);
+    let all: Vec<_> = autoscalers(ctx.index).collect();
     // Autoscalers by target kind and name, in input order, so each is only
     // compared with those that can share its target.
     let mut by_target: HashMap<(&str, &str), Vec<usize>> = HashMap::new();

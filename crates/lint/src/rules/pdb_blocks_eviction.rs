@@ -65,7 +65,7 @@ fn budget(v: &Value) -> Option<Budget> {
 }
 
 fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
-    let scalers = autoscalers(ctx.index);
+    let scalers: Vec<_> = autoscalers(ctx.index).collect();
     // Each autoscaler's target once, and two lookups so that a PDB is only
     // compared with the autoscalers it can concern: by a pod label of the
     // target, or (target not in the input) by the target's name.

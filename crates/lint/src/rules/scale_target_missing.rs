@@ -51,7 +51,6 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
     // Without a near miss the target may simply live in a file that was
     // not linted (manifests applied on top of existing workloads).
     let missing: Vec<Autoscaler<'_>> = autoscalers(ctx.index)
-        .into_iter()
         .filter(|a| target(ctx.index, a).is_none())
         .collect();
     if missing.is_empty() {

@@ -35,38 +35,40 @@ pub(crate) fn describe(o: &IndexedObject) -> String {
     }
 }
 
-/// Every HPA and KEDA ScaledObject of the input, with its target.
-pub(crate) fn autoscalers(index: &Index) -> Vec<Autoscaler<'_>> {
-    let mut out = Vec::new();
-    for o in index.of_kind(ObjectKind::HorizontalPodAutoscaler) {
-        let body = o.body();
-        let r = body.pointer("/spec/scaleTargetRef");
-        let (Some(kind), Some(name)) = (
-            r.and_then(|r| r.get("kind")).and_then(Value::as_str),
-            r.and_then(|r| r.get("name")).and_then(Value::as_str),
-        ) else {
-            continue;
-        };
-        let min = body
-            .pointer("/spec/minReplicas")
-            .and_then(Value::as_i64)
-            .unwrap_or(1);
-        out.push(Autoscaler {
-            object: o,
-            target_pointer: "/spec/scaleTargetRef",
-            target_kind: kind.to_owned(),
-            target_name: name.to_owned(),
-            min_pods: min,
+/// Every HPA and KEDA ScaledObject of the input, with its target, in input
+/// order of each kind. Lazy: most rules look at one at a time, and a large
+/// input holds hundreds of thousands.
+pub(crate) fn autoscalers(index: &Index) -> impl Iterator<Item = Autoscaler<'_>> {
+    let hpas = index
+        .of_kind(ObjectKind::HorizontalPodAutoscaler)
+        .filter_map(|o| {
+            let body = o.body();
+            let r = body.pointer("/spec/scaleTargetRef");
+            let (Some(kind), Some(name)) = (
+                r.and_then(|r| r.get("kind")).and_then(Value::as_str),
+                r.and_then(|r| r.get("name")).and_then(Value::as_str),
+            ) else {
+                return None;
+            };
+            let min = body
+                .pointer("/spec/minReplicas")
+                .and_then(Value::as_i64)
+                .unwrap_or(1);
+            Some(Autoscaler {
+                object: o,
+                target_pointer: "/spec/scaleTargetRef",
+                target_kind: kind.to_owned(),
+                target_name: name.to_owned(),
+                min_pods: min,
+            })
         });
-    }
-    for o in index.of_kind(ObjectKind::ScaledObject) {
+    let scaled_objects = index.of_kind(ObjectKind::ScaledObject).filter_map(|o| {
         let body = o.body();
         let r = body.pointer("/spec/scaleTargetRef");
         // keda.k8s.io (KEDA 1) named the Deployment in `deploymentName`.
         let name = r
             .and_then(|r| r.get("name").or_else(|| r.get("deploymentName")))
-            .and_then(Value::as_str);
-        let Some(name) = name else { continue };
+            .and_then(Value::as_str)?;
         let kind = r
             .and_then(|r| r.get("kind"))
             .and_then(Value::as_str)
@@ -75,16 +77,16 @@ pub(crate) fn autoscalers(index: &Index) -> Vec<Autoscaler<'_>> {
             .pointer("/spec/minReplicaCount")
             .and_then(Value::as_i64)
             .unwrap_or(0);
-        out.push(Autoscaler {
+        Some(Autoscaler {
             object: o,
             target_pointer: "/spec/scaleTargetRef",
             target_kind: kind.to_owned(),
             target_name: name.to_owned(),
             // At 0 there are no pods to protect; the smallest running size is 1.
             min_pods: min.max(1),
-        });
-    }
-    out
+        })
+    });
+    hpas.chain(scaled_objects)
 }
 
 /// The workload an autoscaler targets, when it is in the input. Built-in
