@@ -27,7 +27,7 @@ use std::sync::{Arc, OnceLock};
 /// pruned body in the [`Bodies`] store, loaded by [`IndexedObject::body`].
 #[derive(Clone, Debug)]
 pub struct IndexedObject {
-    /// Position in [`Index::objects`].
+    /// Position in input order ([`Index::get`]).
     pub id: usize,
     /// Shared by every object of the same kind and apiVersion.
     pub object: Arc<ObjectType>,
@@ -168,8 +168,13 @@ impl IndexedObject {
 /// Lookups by name are sorted `(hash, id)` pairs rather than maps of owned
 /// strings: the keys would cost more than the records themselves.
 pub struct Index {
-    objects: Vec<IndexedObject>,
-    /// Hash of (kind, name) and id, sorted once the index is finished.
+    /// In chunks of [`CHUNK`] records, allocated whole: a growing `Vec`
+    /// of a million records would briefly hold its old and new buffers
+    /// (three times the records) each time it doubles.
+    chunks: Vec<Vec<IndexedObject>>,
+    len: usize,
+    /// Hash of (kind, name) and id, built and sorted once the index is
+    /// finished (sized exactly then, rather than doubled while adding).
     by_name: Vec<(u64, u32)>,
     /// Hash of (`kind` as written, custom kinds too; name), for references.
     by_kind_name: Vec<(u64, u32)>,
@@ -189,11 +194,13 @@ pub struct Index {
 impl std::fmt::Debug for Index {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Index")
-            .field("objects", &self.objects.len())
+            .field("objects", &self.len)
             .field("shared", &self.shared)
             .finish_non_exhaustive()
     }
 }
+
+const CHUNK: usize = 1 << 14;
 
 impl Default for Index {
     fn default() -> Self {
@@ -214,7 +221,8 @@ impl Index {
     /// in memory and the rest in a temporary file.
     pub fn new(memory: usize) -> Self {
         Index {
-            objects: Vec::new(),
+            chunks: Vec::new(),
+            len: 0,
             by_name: Vec::new(),
             by_kind_name: Vec::new(),
             by_kind: HashMap::new(),
@@ -239,7 +247,7 @@ impl Index {
 
     /// Adds an object; its `id` is its position.
     pub(crate) fn push(&mut self, p: PendingObject) {
-        let id = self.objects.len();
+        let id = self.len;
         let body = self
             .writer
             .as_mut()
@@ -260,37 +268,56 @@ impl Index {
         if self.files[p.file].is_empty() {
             self.files[p.file] = p.file_name;
         }
-        if let Some(name) = &p.name {
-            self.by_name.push((key_hash(object.kind, name), id32));
-            if let Some(kind) = &object.kind_name {
-                self.by_kind_name.push((key_hash(&**kind, name), id32));
-            }
-        }
         self.by_kind.entry(object.kind).or_default().push(id32);
         if p.runs_exporter {
             self.exporters.push(id);
         }
         let namespace = self.intern(p.namespace.as_deref());
-        self.objects.push(IndexedObject {
-            id,
-            object,
-            name: p.name.map(String::into_boxed_str),
-            namespace,
-            has_template: p.has_template,
-            body,
-            shared: Arc::clone(&self.shared),
-            file: narrow(p.file),
-            doc: narrow(p.doc),
-            doc_lines: (narrow(p.doc_lines.0), narrow(p.doc_lines.1)),
-            suppression: p.suppression.map(Box::new),
-        });
+        if self.chunks.last().is_none_or(|c| c.len() == CHUNK) {
+            self.chunks.push(Vec::with_capacity(CHUNK));
+        }
+        self.len += 1;
+        self.chunks
+            .last_mut()
+            .expect("a chunk with room")
+            .push(IndexedObject {
+                id,
+                object,
+                name: p.name.map(String::into_boxed_str),
+                namespace,
+                has_template: p.has_template,
+                body,
+                shared: Arc::clone(&self.shared),
+                file: narrow(p.file),
+                doc: narrow(p.doc),
+                doc_lines: (narrow(p.doc_lines.0), narrow(p.doc_lines.1)),
+                suppression: p.suppression.map(Box::new),
+            });
     }
 
     /// Ends the adding: sorts the lookups and opens the bodies for reading.
     pub(crate) fn finish(&mut self) {
-        self.by_name.sort_unstable();
-        self.by_kind_name.sort_unstable();
-        self.objects.shrink_to_fit();
+        let named = || {
+            self.objects().filter_map(|o| {
+                let id = u32::try_from(o.id).expect("fewer than 4 billion objects");
+                o.name.as_deref().map(|name| (o, name, id))
+            })
+        };
+        let mut by_name = Vec::with_capacity(named().count());
+        by_name.extend(named().map(|(o, name, id)| (key_hash(o.kind(), name), id)));
+        let with_kind = || named().filter(|(o, ..)| o.object.kind_name.is_some());
+        let mut by_kind_name = Vec::with_capacity(with_kind().count());
+        by_kind_name.extend(with_kind().map(|(o, name, id)| {
+            let kind = o.object.kind_name.as_deref().unwrap_or_default();
+            (key_hash(kind, name), id)
+        }));
+        by_name.sort_unstable();
+        by_kind_name.sort_unstable();
+        self.by_name = by_name;
+        self.by_kind_name = by_kind_name;
+        if let Some(last) = self.chunks.last_mut() {
+            last.shrink_to_fit();
+        }
         if let Some(w) = self.writer.take() {
             let _ = self.shared.bodies.set(w.finish());
             let _ = self.shared.files.set(std::mem::take(&mut self.files));
@@ -310,12 +337,18 @@ impl Index {
             .map(|&(_, id)| id as usize)
     }
 
-    pub fn objects(&self) -> &[IndexedObject] {
-        &self.objects
+    /// Every object, in input order.
+    pub fn objects(&self) -> impl Iterator<Item = &IndexedObject> + Clone {
+        self.chunks.iter().flatten()
     }
 
     pub fn get(&self, id: usize) -> Option<&IndexedObject> {
-        self.objects.get(id)
+        self.chunks.get(id / CHUNK)?.get(id % CHUNK)
+    }
+
+    /// The object with this id, which came from this index.
+    fn at(&self, id: usize) -> &IndexedObject {
+        &self.chunks[id / CHUNK][id % CHUNK]
     }
 
     /// Every object of one kind, in input order.
@@ -324,7 +357,7 @@ impl Index {
             .get(&kind)
             .into_iter()
             .flatten()
-            .map(|&i| &self.objects[i as usize])
+            .map(|&i| self.at(i as usize))
     }
 
     /// Objects of `kind` named `name` that can be in `namespace`, in input order.
@@ -335,7 +368,7 @@ impl Index {
         name: &str,
     ) -> impl Iterator<Item = &'s IndexedObject> {
         Self::ids_with(&self.by_name, key_hash(kind, name))
-            .map(|i| &self.objects[i])
+            .map(|i| self.at(i))
             .filter(move |o| {
                 o.kind() == kind && o.name.as_deref() == Some(name) && o.same_namespace(namespace)
             })
@@ -349,7 +382,7 @@ impl Index {
         name: &str,
     ) -> impl Iterator<Item = &'s IndexedObject> {
         Self::ids_with(&self.by_kind_name, key_hash(kind, name))
-            .map(|i| &self.objects[i])
+            .map(|i| self.at(i))
             .filter(move |o| {
                 o.object.kind_name.as_deref() == Some(kind) && o.name.as_deref() == Some(name)
             })
@@ -359,7 +392,7 @@ impl Index {
     /// in input order (noted once, when they are added: three rules look
     /// for exporters, and most workloads are not one).
     pub fn exporter_workloads(&self) -> impl Iterator<Item = &IndexedObject> {
-        self.exporters.iter().map(|&i| &self.objects[i])
+        self.exporters.iter().map(|&i| self.at(i))
     }
 
     /// The object a `scaleTargetRef`-style reference (`apiVersion`, `kind`,
@@ -386,11 +419,11 @@ impl Index {
     }
 
     pub fn len(&self) -> usize {
-        self.objects.len()
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.objects.is_empty()
+        self.len == 0
     }
 }
 
@@ -588,5 +621,63 @@ mod size {
     fn a_record_stays_small() {
         let size = std::mem::size_of::<super::IndexedObject>();
         assert!(size <= 96, "IndexedObject is {size} bytes");
+    }
+}
+
+#[cfg(test)]
+mod chunks {
+    use super::*;
+
+    fn pending(i: usize) -> PendingObject {
+        let object = ObjectType {
+            kind: ObjectKind::Deployment,
+            api_version: Some("apps/v1".into()),
+            kind_name: Some("Deployment".into()),
+        };
+        let body = serde_json::to_vec(&serde_json::json!({"n": i})).unwrap();
+        PendingObject {
+            object,
+            name: Some(format!("app-{i}")),
+            namespace: Some(format!("ns-{}", i % 3)),
+            body,
+            runs_exporter: false,
+            has_template: true,
+            file: i / 10,
+            doc: i % 10,
+            doc_lines: (1, 2),
+            file_name: format!("f{}.yaml", i / 10).into(),
+            suppression: None,
+        }
+    }
+
+    #[test]
+    fn objects_across_chunks_keep_their_ids_order_and_lookups() {
+        let n = 2 * CHUNK + 7;
+        let mut index = Index::new(1 << 10);
+        (0..n).for_each(|i| index.push(pending(i)));
+        index.finish();
+        assert_eq!(index.len(), n);
+        assert!(index.objects().map(|o| o.id).eq(0..n));
+        for id in [0, CHUNK - 1, CHUNK, 2 * CHUNK, n - 1] {
+            let o = index.get(id).unwrap();
+            assert_eq!(o.id, id);
+            assert_eq!(o.body()["n"], id);
+            assert_eq!(o.file_name(), format!("f{}.yaml", id / 10));
+            let name = format!("app-{id}");
+            let ns = format!("ns-{}", id % 3);
+            let found: Vec<usize> = index
+                .find(ObjectKind::Deployment, Some(&ns), &name)
+                .map(|o| o.id)
+                .collect();
+            assert_eq!(found, [id]);
+            assert!(
+                index
+                    .find(ObjectKind::Service, Some(&ns), &name)
+                    .next()
+                    .is_none()
+            );
+            assert_eq!(index.find_kind_name("Deployment", &name).count(), 1);
+        }
+        assert!(index.get(n).is_none());
     }
 }

@@ -166,7 +166,6 @@ fn parse_embedded(text: &str) -> Option<Value> {
 pub(crate) fn all_rules(index: &Index) -> Vec<(&IndexedObject, AdapterRule)> {
     index
         .objects()
-        .iter()
         .filter(|o| is_adapter(o.kind()))
         .flat_map(|o| {
             rules_of(o.kind(), &o.body())
@@ -178,7 +177,7 @@ pub(crate) fn all_rules(index: &Index) -> Vec<(&IndexedObject, AdapterRule)> {
 
 /// Whether the input holds any adapter configuration.
 pub(crate) fn any_adapter(index: &Index) -> bool {
-    index.objects().iter().any(|o| is_adapter(o.kind()))
+    index.objects().any(|o| is_adapter(o.kind()))
 }
 
 /// Substitutes the adapter's template fields with sample values the way the

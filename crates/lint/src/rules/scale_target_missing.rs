@@ -101,7 +101,7 @@ fn near_misses(index: &Index, missing: &[Autoscaler<'_>]) -> Vec<Vec<String>> {
         }
     }
     let mut found: Vec<Vec<usize>> = vec![Vec::new(); missing.len()];
-    for o in index.objects().iter().filter(|o| o.has_template) {
+    for o in index.objects().filter(|o| o.has_template) {
         let name = o.name.as_deref().unwrap_or("");
         for &i in by_name.get(name).into_iter().flatten() {
             found[i].push(o.id);
@@ -126,10 +126,8 @@ fn near_misses(index: &Index, missing: &[Autoscaler<'_>]) -> Vec<Vec<String>> {
             ids.sort_unstable();
             ids.dedup();
             ids.into_iter()
-                .map(|id| {
-                    let o = &index.objects()[id];
-                    format!("{} in {}", describe(o), o.file_name())
-                })
+                .filter_map(|id| index.get(id))
+                .map(|o| format!("{} in {}", describe(o), o.file_name()))
                 .collect()
         })
         .collect()

@@ -110,7 +110,7 @@ fn monitored(ctx: &ObjectsContext<'_>, w: &IndexedObject) -> bool {
         })
     });
     by_service
-        || ctx.index.objects().iter().any(|o| {
+        || ctx.index.objects().any(|o| {
             o.object.kind_name.as_deref() == Some("PodMonitor")
                 && o.object.group() == "monitoring.coreos.com"
         })

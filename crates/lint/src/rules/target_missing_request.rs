@@ -60,7 +60,6 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
     let limit_ranges: Vec<&IndexedObject> = ctx
         .index
         .objects()
-        .iter()
         .filter(|o| o.object.kind_name.as_deref() == Some("LimitRange"))
         .collect();
     for a in autoscalers(ctx.index) {
