@@ -30,12 +30,11 @@
 //! - KEDA `verifyHpas`, `verifyScaledObjects` (apis/keda/v1alpha1/scaledobject_webhook.go)
 //! - <https://github.com/kubernetes/autoscaler/tree/master/vertical-pod-autoscaler#known-limitations>
 
-use super::workload::{Autoscaler, autoscalers};
+use super::workload::{Autoscaler, autoscaler, autoscalers};
 use crate::kind::ObjectKind;
 use crate::rule::{Check, Findings, ObjectsContext, Rule};
 use scaleplan_diag::Severity;
 use serde_json::Value;
-use std::collections::HashMap;
 
 pub(crate) const RULE: Rule = Rule {
     id: "XOBJ005",
@@ -53,23 +52,42 @@ fn same_target(a: &Autoscaler<'_>, b: &Autoscaler<'_>) -> bool {
 }
 
 fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
-    let all: Vec<_> = autoscalers(ctx.index).collect();
-    // Autoscalers by target kind and name, in input order, so each is only
-    // compared with those that can share its target.
-    let mut by_target: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
-    for (i, a) in all.iter().enumerate() {
-        by_target
-            .entry((a.target_kind.as_str(), a.target_name.as_str()))
-            .or_default()
-            .push(i);
-    }
-    for (i, a) in all.iter().enumerate() {
-        let earlier = by_target[&(a.target_kind.as_str(), a.target_name.as_str())]
+    // Autoscalers by a hash of their target's kind and name, in input order:
+    // only those that share a hash are compared (and built again). A large
+    // input holds hundreds of thousands; the pairs are few.
+    let mut by_target: Vec<(u64, usize)> = autoscalers(ctx.index)
+        .map(|a| (target_key(&a), a.object.id))
+        .collect();
+    // Stable: input order within a target.
+    by_target.sort_by_key(|&(key, _)| key);
+    for group in by_target.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
+        let all: Vec<Autoscaler<'_>> = group
             .iter()
-            .take_while(|&&j| j < i)
-            .map(|&j| &all[j]);
+            .filter_map(|&(_, id)| ctx.index.get(id).and_then(autoscaler))
+            .collect();
+        report_pairs(&all, out);
+    }
+    check_vpas(ctx, &by_target, out);
+}
+
+fn target_key(a: &Autoscaler<'_>) -> u64 {
+    key_of(&a.target_kind, &a.target_name)
+}
+
+fn key_of(kind: &str, name: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    kind.hash(&mut h);
+    name.hash(&mut h);
+    h.finish()
+}
+
+/// Two autoscalers of one group (same target kind and name hash) that
+/// scale the same workload: reported on the later one, naming the earlier.
+fn report_pairs(all: &[Autoscaler<'_>], out: &mut Findings) {
+    for (i, a) in all.iter().enumerate() {
         // Report on the later one, naming the earlier one.
-        if let Some(first) = earlier.clone().find(|b| same_target(a, b)) {
+        if let Some(first) = all[..i].iter().find(|b| same_target(a, b)) {
             out.push(
                 a.object
                     .finding(
@@ -86,6 +104,11 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
             );
         }
     }
+}
+
+/// A VPA in an updating mode on a resource that an autoscaler of the same
+/// workload scales on. `by_target` is [`target_key`] and id, sorted by key.
+fn check_vpas(ctx: &ObjectsContext<'_>, by_target: &[(u64, usize)], out: &mut Findings) {
     for vpa in ctx.index.of_kind(ObjectKind::VerticalPodAutoscaler) {
         let body = vpa.body();
         let mode = body
@@ -105,7 +128,13 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
             continue;
         };
         let controlled = controlled_resources(body.pointer("/spec/resourcePolicy"));
-        for a in all.iter().filter(|a| {
+        let key = key_of(kind, name);
+        let from = by_target.partition_point(|&(k, _)| k < key);
+        let candidates = by_target[from..]
+            .iter()
+            .take_while(|&&(k, _)| k == key)
+            .filter_map(|&(_, id)| ctx.index.get(id).and_then(autoscaler));
+        for a in candidates.filter(|a| {
             a.target_kind == kind
                 && a.target_name == name
                 && a.object.same_namespace(vpa.namespace.as_deref())

@@ -31,9 +31,10 @@
 //! - kube-linter `pdb-min-available`, `pdb-max-unavailable`
 //! - <https://kubernetes.io/docs/tasks/run-application/configure-pdb/>
 
-use super::workload::{autoscalers, pod_labels, selects, target};
+use super::workload::{Autoscaler, autoscalers, pod_labels, selects, target};
+use crate::index::IndexedObject;
 use crate::kind::ObjectKind;
-use crate::rule::{Check, Findings, ObjectsContext, Rule};
+use crate::rule::{Check, Finding, Findings, ObjectsContext, Rule};
 use scaleplan_diag::Severity;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -64,28 +65,27 @@ fn budget(v: &Value) -> Option<Budget> {
     }
 }
 
+/// A PDB whose minAvailable must be compared with the autoscalers of the
+/// pods it selects.
+struct Pending {
+    id: usize,
+    min_available: Budget,
+    /// Set once an autoscaler triggered the finding (one per PDB).
+    done: bool,
+}
+
 fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
-    let scalers: Vec<_> = autoscalers(ctx.index).collect();
-    // Each autoscaler's target once, and two lookups so that a PDB is only
-    // compared with the autoscalers it can concern: by a pod label of the
-    // target, or (target not in the input) by the target's name.
-    // Labels are keyed by their hash, not copied: the bodies they come from
-    // are not kept (a collision only adds a candidate that `selects` drops).
-    let targets: Vec<_> = scalers.iter().map(|a| target(ctx.index, a)).collect();
+    // PDBs first (they are fewer than autoscalers): the ones with nothing
+    // to say alone, then lookups from what an autoscaler's pods can show to
+    // the PDBs that can concern them: the first matchLabels pair, or (target
+    // not in the input) a matchLabels value equal to the target's name.
+    // Keys are hashes; a collision only adds a candidate that the exact
+    // checks drop. Autoscalers then stream by once, in input order, so each
+    // PDB is reported with the first autoscaler that it blocks.
+    let mut pending: Vec<Pending> = Vec::new();
     let mut by_label: HashMap<u64, Vec<usize>> = HashMap::new();
-    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, a) in scalers.iter().enumerate() {
-        let body = targets[i].map(|t| t.body());
-        match body.as_deref().and_then(pod_labels) {
-            Some(labels) => labels
-                .iter()
-                .for_each(|(k, v)| by_label.entry(label_key(k, v)).or_default().push(i)),
-            None if targets[i].is_none() => {
-                by_name.entry(a.target_name.as_str()).or_default().push(i)
-            }
-            None => {}
-        }
-    }
+    let mut by_value: HashMap<u64, Vec<usize>> = HashMap::new();
+    let mut without_labels: Vec<usize> = Vec::new();
     for pdb in ctx.index.of_kind(ObjectKind::PodDisruptionBudget) {
         let body = pdb.body();
         let max_unavailable = body.pointer("/spec/maxUnavailable").and_then(budget);
@@ -117,85 +117,124 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
         let Some(selector) = body.pointer("/spec/selector") else {
             continue;
         };
+        let at = pending.len();
+        pending.push(Pending {
+            id: pdb.id,
+            min_available,
+            done: false,
+        });
         let match_labels = selector.get("matchLabels").and_then(Value::as_object);
-        let mut candidates: Vec<usize> = match match_labels.and_then(|m| m.iter().next()) {
+        match match_labels.and_then(|m| m.iter().next()) {
             Some((k, v)) => {
-                let mut c = by_label.get(&label_key(k, v)).cloned().unwrap_or_default();
+                by_label.entry(label_key(k, v)).or_default().push(at);
                 for v in match_labels
                     .into_iter()
                     .flatten()
                     .filter_map(|(_, v)| v.as_str())
                 {
-                    c.extend(by_name.get(v).into_iter().flatten());
+                    by_value.entry(text_key(v)).or_default().push(at);
                 }
-                c
             }
-            None => (0..scalers.len()).collect(),
-        };
+            None => without_labels.push(at),
+        }
+    }
+    if pending.is_empty() {
+        return;
+    }
+    for a in autoscalers(ctx.index) {
+        let t = target(ctx.index, &a);
+        let t_body = t.map(|t| t.body());
+        let labels = t_body.as_deref().and_then(pod_labels);
+        let mut candidates: Vec<usize> = without_labels.clone();
+        match (t, labels) {
+            (Some(_), Some(labels)) => {
+                for (k, v) in labels {
+                    candidates.extend(by_label.get(&label_key(k, v)).into_iter().flatten());
+                }
+            }
+            (None, _) => {
+                candidates.extend(by_value.get(&text_key(&a.target_name)).into_iter().flatten());
+            }
+            (Some(_), None) => {}
+        }
         candidates.sort_unstable();
         candidates.dedup();
-        for i in candidates {
-            let a = &scalers[i];
-            if !a.object.same_namespace(pdb.namespace.as_deref()) {
+        for at in candidates {
+            let p = &mut pending[at];
+            if p.done {
                 continue;
             }
-            // With the workload in the input, match its pod labels; without
-            // it, assume the usual convention (`app: <workload name>`).
-            let (workload, assumed) = match targets[i] {
-                Some(t) => {
-                    let t_body = t.body();
-                    let Some(labels) = pod_labels(&t_body) else {
-                        continue;
-                    };
-                    if !selects(selector, labels) {
-                        continue;
-                    }
-                    (t.display_name(), String::new())
-                }
-                None => {
-                    let Some((key, _)) = selector
-                        .get("matchLabels")
-                        .and_then(Value::as_object)
-                        .and_then(|m| {
-                            m.iter()
-                                .find(|(_, v)| v.as_str() == Some(a.target_name.as_str()))
-                        })
-                    else {
-                        continue;
-                    };
-                    (
-                        format!("{}/{}", a.target_kind, a.target_name),
-                        format!(
-                            " (assuming its selector {key}={} picks that workload's pods; the workload is not in the input)",
-                            a.target_name
-                        ),
-                    )
-                }
+            let Some(pdb) = ctx.index.get(p.id) else {
+                continue;
             };
-            let required = match min_available {
-                Budget::Count(n) => n,
-                // ceil(p% of min), as the disruption controller rounds.
-                Budget::Percent(p) => (p * a.min_pods + 99) / 100,
-            };
-            if required >= a.min_pods {
-                out.push(
-                    pdb.value_finding(
-                        "/spec/minAvailable",
-                        format!(
-                            "minAvailable needs {required} pod(s) available, but {} may scale {workload} down to {} replica(s): at that size no pod can be evicted{assumed}",
-                            a.describe(),
-                            a.min_pods
-                        ),
-                    )
-                    .help(format!(
-                        "lower minAvailable below {} (or use maxUnavailable: 1), or raise the autoscaler's minimum above {required}",
-                        a.min_pods
-                    )),
-                );
-                break;
+            if let Some(finding) = blocks(pdb, &p.min_available, &a, t, labels) {
+                out.push(finding);
+                p.done = true;
             }
         }
     }
+}
+
+/// The finding when `pdb` (minAvailable `min_available`) selects the pods
+/// of `a`'s target (`t`, with pod `labels`) and allows no eviction at the
+/// autoscaler's minimum.
+fn blocks(
+    pdb: &IndexedObject,
+    min_available: &Budget,
+    a: &Autoscaler<'_>,
+    t: Option<&IndexedObject>,
+    labels: Option<&serde_json::Map<String, Value>>,
+) -> Option<Finding> {
+    if !a.object.same_namespace(pdb.namespace.as_deref()) {
+        return None;
+    }
+    let body = pdb.body();
+    let selector = body.pointer("/spec/selector")?;
+    // With the workload in the input, match its pod labels; without
+    // it, assume the usual convention (`app: <workload name>`).
+    let (workload, assumed) = match t {
+        Some(t) => {
+            if !selects(selector, labels?) {
+                return None;
+            }
+            (t.display_name(), String::new())
+        }
+        None => {
+            let (key, _) = selector
+                .get("matchLabels")
+                .and_then(Value::as_object)
+                .and_then(|m| {
+                    m.iter()
+                        .find(|(_, v)| v.as_str() == Some(a.target_name.as_str()))
+                })?;
+            (
+                format!("{}/{}", a.target_kind, a.target_name),
+                format!(
+                    " (assuming its selector {key}={} picks that workload's pods; the workload is not in the input)",
+                    a.target_name
+                ),
+            )
+        }
+    };
+    let required = match *min_available {
+        Budget::Count(n) => n,
+        // ceil(p% of min), as the disruption controller rounds.
+        Budget::Percent(p) => (p * a.min_pods + 99) / 100,
+    };
+    (required >= a.min_pods).then(|| {
+        pdb.value_finding(
+            "/spec/minAvailable",
+            format!(
+                "minAvailable needs {required} pod(s) available, but {} may scale {workload} down to {} replica(s): at that size no pod can be evicted{assumed}",
+                a.describe(),
+                a.min_pods
+            ),
+        )
+        .help(format!(
+            "lower minAvailable below {} (or use maxUnavailable: 1), or raise the autoscaler's minimum above {required}",
+            a.min_pods
+        ))
+    })
 }
 
 fn label_key(key: &str, value: &Value) -> u64 {
@@ -203,5 +242,12 @@ fn label_key(key: &str, value: &Value) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
     key.hash(&mut h);
     value.to_string().hash(&mut h);
+    h.finish()
+}
+
+fn text_key(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    text.hash(&mut h);
     h.finish()
 }

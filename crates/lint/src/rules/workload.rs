@@ -39,54 +39,53 @@ pub(crate) fn describe(o: &IndexedObject) -> String {
 /// order of each kind. Lazy: most rules look at one at a time, and a large
 /// input holds hundreds of thousands.
 pub(crate) fn autoscalers(index: &Index) -> impl Iterator<Item = Autoscaler<'_>> {
-    let hpas = index
+    index
         .of_kind(ObjectKind::HorizontalPodAutoscaler)
-        .filter_map(|o| {
-            let body = o.body();
-            let r = body.pointer("/spec/scaleTargetRef");
-            let (Some(kind), Some(name)) = (
-                r.and_then(|r| r.get("kind")).and_then(Value::as_str),
-                r.and_then(|r| r.get("name")).and_then(Value::as_str),
-            ) else {
-                return None;
-            };
+        .chain(index.of_kind(ObjectKind::ScaledObject))
+        .filter_map(autoscaler)
+}
+
+/// An HPA or ScaledObject as an [`Autoscaler`] (`None`: another kind, or
+/// no target named). Rules that group autoscalers keep ids and call this
+/// again for the few they report on.
+pub(crate) fn autoscaler(o: &IndexedObject) -> Option<Autoscaler<'_>> {
+    let body = o.body();
+    let r = body.pointer("/spec/scaleTargetRef");
+    let (kind, name, min) = match o.kind() {
+        ObjectKind::HorizontalPodAutoscaler => {
+            let kind = r.and_then(|r| r.get("kind")).and_then(Value::as_str)?;
+            let name = r.and_then(|r| r.get("name")).and_then(Value::as_str)?;
             let min = body
                 .pointer("/spec/minReplicas")
                 .and_then(Value::as_i64)
                 .unwrap_or(1);
-            Some(Autoscaler {
-                object: o,
-                target_pointer: "/spec/scaleTargetRef",
-                target_kind: kind.to_owned(),
-                target_name: name.to_owned(),
-                min_pods: min,
-            })
-        });
-    let scaled_objects = index.of_kind(ObjectKind::ScaledObject).filter_map(|o| {
-        let body = o.body();
-        let r = body.pointer("/spec/scaleTargetRef");
-        // keda.k8s.io (KEDA 1) named the Deployment in `deploymentName`.
-        let name = r
-            .and_then(|r| r.get("name").or_else(|| r.get("deploymentName")))
-            .and_then(Value::as_str)?;
-        let kind = r
-            .and_then(|r| r.get("kind"))
-            .and_then(Value::as_str)
-            .unwrap_or("Deployment");
-        let min = body
-            .pointer("/spec/minReplicaCount")
-            .and_then(Value::as_i64)
-            .unwrap_or(0);
-        Some(Autoscaler {
-            object: o,
-            target_pointer: "/spec/scaleTargetRef",
-            target_kind: kind.to_owned(),
-            target_name: name.to_owned(),
+            (kind, name, min)
+        }
+        ObjectKind::ScaledObject => {
+            // keda.k8s.io (KEDA 1) named the Deployment in `deploymentName`.
+            let name = r
+                .and_then(|r| r.get("name").or_else(|| r.get("deploymentName")))
+                .and_then(Value::as_str)?;
+            let kind = r
+                .and_then(|r| r.get("kind"))
+                .and_then(Value::as_str)
+                .unwrap_or("Deployment");
+            let min = body
+                .pointer("/spec/minReplicaCount")
+                .and_then(Value::as_i64)
+                .unwrap_or(0);
             // At 0 there are no pods to protect; the smallest running size is 1.
-            min_pods: min.max(1),
-        })
-    });
-    hpas.chain(scaled_objects)
+            (kind, name, min.max(1))
+        }
+        _ => return None,
+    };
+    Some(Autoscaler {
+        object: o,
+        target_pointer: "/spec/scaleTargetRef",
+        target_kind: kind.to_owned(),
+        target_name: name.to_owned(),
+        min_pods: min,
+    })
 }
 
 /// The workload an autoscaler targets, when it is in the input. Built-in
