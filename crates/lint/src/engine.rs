@@ -589,8 +589,8 @@ fn run_object_rules(
         for f in findings {
             let object = f.anchor.as_ref().and_then(|a| index.get(a.object));
             if object.is_some_and(|o| {
-                o.suppression
-                    .as_ref()
+                index
+                    .suppression(o.id)
                     .is_some_and(|s| s.covers(&f.diag.rule))
             }) {
                 suppressed.fetch_add(1, Ordering::Relaxed);

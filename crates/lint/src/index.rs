@@ -45,9 +45,6 @@ pub struct IndexedObject {
     /// The lines the document spans, to read it again alone when a
     /// cross-object finding must be located in it.
     doc_lines: (u32, u32),
-    /// The object's `scaleplan.dev/ignore` annotation, applied to findings
-    /// that cross-object rules report on it.
-    pub(crate) suppression: Option<Box<Suppression>>,
 }
 
 /// What every record points to: set when the index is finished.
@@ -173,16 +170,19 @@ pub struct Index {
     /// (three times the records) each time it doubles.
     chunks: Vec<Vec<IndexedObject>>,
     len: usize,
-    /// Hash of (kind, name) and id, built and sorted once the index is
-    /// finished (sized exactly then, rather than doubled while adding).
-    by_name: Vec<(u64, u32)>,
-    /// Hash of (`kind` as written, custom kinds too; name), for references.
+    /// Hash of (`kind` as written, name) and id, built and sorted once the
+    /// index is finished (sized exactly then, rather than doubled while
+    /// adding). One table serves lookups by [`ObjectKind`] too: each has
+    /// exactly one `kind` ([`ObjectKind::kind_field`]).
     by_kind_name: Vec<(u64, u32)>,
     /// Ids of each kind, so that `of_kind` costs what it returns (rules
     /// call it inside loops over other objects).
     by_kind: HashMap<ObjectKind, Vec<u32>>,
     /// Ids of workloads that run a Celery exporter.
     exporters: Vec<usize>,
+    /// `scaleplan.dev/ignore` annotations by object id (few objects have
+    /// one), applied to findings that cross-object rules report on them.
+    suppressions: HashMap<usize, Suppression>,
     /// The same few namespaces and object types, shared.
     strings: HashSet<Arc<str>>,
     types: HashSet<Arc<ObjectType>>,
@@ -223,10 +223,10 @@ impl Index {
         Index {
             chunks: Vec::new(),
             len: 0,
-            by_name: Vec::new(),
             by_kind_name: Vec::new(),
             by_kind: HashMap::new(),
             exporters: Vec::new(),
+            suppressions: HashMap::new(),
             strings: HashSet::new(),
             types: HashSet::new(),
             writer: Some(BodyWriter::new(memory)),
@@ -272,6 +272,9 @@ impl Index {
         if p.runs_exporter {
             self.exporters.push(id);
         }
+        if let Some(s) = p.suppression {
+            self.suppressions.insert(id, s);
+        }
         let namespace = self.intern(p.namespace.as_deref());
         if self.chunks.last().is_none_or(|c| c.len() == CHUNK) {
             self.chunks.push(Vec::with_capacity(CHUNK));
@@ -291,7 +294,6 @@ impl Index {
                 file: narrow(p.file),
                 doc: narrow(p.doc),
                 doc_lines: (narrow(p.doc_lines.0), narrow(p.doc_lines.1)),
-                suppression: p.suppression.map(Box::new),
             });
     }
 
@@ -303,17 +305,13 @@ impl Index {
                 o.name.as_deref().map(|name| (o, name, id))
             })
         };
-        let mut by_name = Vec::with_capacity(named().count());
-        by_name.extend(named().map(|(o, name, id)| (key_hash(o.kind(), name), id)));
         let with_kind = || named().filter(|(o, ..)| o.object.kind_name.is_some());
         let mut by_kind_name = Vec::with_capacity(with_kind().count());
         by_kind_name.extend(with_kind().map(|(o, name, id)| {
             let kind = o.object.kind_name.as_deref().unwrap_or_default();
             (key_hash(kind, name), id)
         }));
-        by_name.sort_unstable();
         by_kind_name.sort_unstable();
-        self.by_name = by_name;
         self.by_kind_name = by_kind_name;
         if let Some(last) = self.chunks.last_mut() {
             last.shrink_to_fit();
@@ -322,6 +320,11 @@ impl Index {
             let _ = self.shared.bodies.set(w.finish());
             let _ = self.shared.files.set(std::mem::take(&mut self.files));
         }
+    }
+
+    /// The `scaleplan.dev/ignore` annotation of an object.
+    pub(crate) fn suppression(&self, id: usize) -> Option<&Suppression> {
+        self.suppressions.get(&id)
     }
 
     /// Whether a body could not be read back from the temporary file.
@@ -367,7 +370,9 @@ impl Index {
         namespace: Option<&str>,
         name: &str,
     ) -> impl Iterator<Item = &'s IndexedObject> {
-        Self::ids_with(&self.by_name, key_hash(kind, name))
+        let hash = kind.kind_field().map(|k| key_hash(k, name));
+        hash.into_iter()
+            .flat_map(|hash| Self::ids_with(&self.by_kind_name, hash))
             .map(|i| self.at(i))
             .filter(move |o| {
                 o.kind() == kind && o.name.as_deref() == Some(name) && o.same_namespace(namespace)
@@ -616,11 +621,11 @@ mod tests {
 #[cfg(test)]
 mod size {
     /// The record is what a large input's memory grows by (plus the name
-    /// and 32 bytes of lookups per object): keep it from creeping up.
+    /// and 20 bytes of lookups per object): keep it from creeping up.
     #[test]
     fn a_record_stays_small() {
         let size = std::mem::size_of::<super::IndexedObject>();
-        assert!(size <= 96, "IndexedObject is {size} bytes");
+        assert!(size <= 88, "IndexedObject is {size} bytes");
     }
 }
 

@@ -51,6 +51,32 @@ pub enum ObjectKind {
 }
 
 impl ObjectKind {
+    /// The `kind` every object of this kind has (classification matches it
+    /// exactly); `None` for shapes without one and for other objects.
+    pub fn kind_field(self) -> Option<&'static str> {
+        Some(match self {
+            ObjectKind::HorizontalPodAutoscaler => "HorizontalPodAutoscaler",
+            ObjectKind::Deployment => "Deployment",
+            ObjectKind::StatefulSet => "StatefulSet",
+            ObjectKind::ReplicaSet => "ReplicaSet",
+            ObjectKind::PodDisruptionBudget => "PodDisruptionBudget",
+            ObjectKind::CronJob => "CronJob",
+            ObjectKind::Service => "Service",
+            ObjectKind::VerticalPodAutoscaler => "VerticalPodAutoscaler",
+            ObjectKind::ScaledObject => "ScaledObject",
+            ObjectKind::ScaledJob => "ScaledJob",
+            ObjectKind::TriggerAuthentication => "TriggerAuthentication",
+            ObjectKind::ClusterTriggerAuthentication => "ClusterTriggerAuthentication",
+            ObjectKind::ServiceMonitor => "ServiceMonitor",
+            ObjectKind::AdapterConfigMap | ObjectKind::ConfigMap => "ConfigMap",
+            ObjectKind::ScalingProfile => "ScalingProfile",
+            ObjectKind::AdapterValues
+            | ObjectKind::AdapterConfig
+            | ObjectKind::OtherObject
+            | ObjectKind::NotAnObject => return None,
+        })
+    }
+
     /// Workload kinds an autoscaler can target (and that carry a pod template).
     pub fn is_workload(self) -> bool {
         matches!(
@@ -234,6 +260,46 @@ mod tests {
         ];
         for (text, kind) in cases {
             assert_eq!(kind_of(text), kind, "{text}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod kind_field {
+    use super::*;
+    use saphyr::LoadableYamlNode;
+
+    /// The index finds objects of an [`ObjectKind`] by their `kind` as
+    /// written: every kind classification gives must have that `kind`.
+    #[test]
+    fn kind_field_is_the_kind_classification_matched() {
+        let cases = [
+            ("autoscaling/v2", "HorizontalPodAutoscaler"),
+            ("apps/v1", "Deployment"),
+            ("extensions/v1beta1", "Deployment"),
+            ("apps/v1", "StatefulSet"),
+            ("apps/v1", "ReplicaSet"),
+            ("policy/v1", "PodDisruptionBudget"),
+            ("batch/v1", "CronJob"),
+            ("v1", "Service"),
+            ("v1", "ConfigMap"),
+            ("autoscaling.k8s.io/v1", "VerticalPodAutoscaler"),
+            ("keda.sh/v1alpha1", "ScaledObject"),
+            ("keda.k8s.io/v1alpha1", "ScaledJob"),
+            ("keda.sh/v1alpha1", "TriggerAuthentication"),
+            ("keda.sh/v1alpha1", "ClusterTriggerAuthentication"),
+            ("monitoring.coreos.com/v1", "ServiceMonitor"),
+            ("scaleplan.dev/v1alpha1", "ScalingProfile"),
+            ("argoproj.io/v1alpha1", "Rollout"),
+        ];
+        for (api_version, kind) in cases {
+            let text = format!("apiVersion: {api_version}\nkind: {kind}\n");
+            let docs = MarkedYaml::load_from_str(&text).unwrap();
+            let object = classify(&docs[0]);
+            match object.kind.kind_field() {
+                Some(k) => assert_eq!(k, kind, "{api_version} {kind}"),
+                None => assert_eq!(object.kind, ObjectKind::OtherObject, "{kind}"),
+            }
         }
     }
 }
