@@ -86,20 +86,20 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
 /// two names one insertion, deletion, substitution or neighbour
 /// transposition apart always share a variant, so one pass over the
 /// workloads, looking up each name's variants, finds every typo candidate
-/// (then checked exactly). Grouping the few missing names, not every
-/// workload, keeps the lookup as small as the findings.
+/// (then checked exactly). Grouping the missing names, not every
+/// workload, keeps the lookup as small as the findings; the variants are
+/// kept as sorted hashes (a collision only adds a candidate).
 fn near_misses(index: &Index, missing: &[Autoscaler<'_>]) -> Vec<Vec<String>> {
     let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
-    let mut by_kind_variant: HashMap<(&str, String), Vec<usize>> = HashMap::new();
+    let mut by_kind_variant: Vec<(u64, u32)> = Vec::new();
     for (i, a) in missing.iter().enumerate() {
         by_name.entry(a.target_name.as_str()).or_default().push(i);
+        let i = u32::try_from(i).expect("fewer than 4 billion autoscalers");
         for v in deletion_variants(&a.target_name) {
-            by_kind_variant
-                .entry((a.target_kind.as_str(), v))
-                .or_default()
-                .push(i);
+            by_kind_variant.push((variant_key(&a.target_kind, &v), i));
         }
     }
+    by_kind_variant.sort_unstable();
     let mut found: Vec<Vec<usize>> = vec![Vec::new(); missing.len()];
     for o in index.objects().filter(|o| o.has_template) {
         let name = o.name.as_deref().unwrap_or("");
@@ -110,7 +110,11 @@ fn near_misses(index: &Index, missing: &[Autoscaler<'_>]) -> Vec<Vec<String>> {
             continue;
         };
         for v in deletion_variants(name) {
-            for &i in by_kind_variant.get(&(kind, v)).into_iter().flatten() {
+            let key = variant_key(kind, &v);
+            let from = by_kind_variant.partition_point(|&(k, _)| k < key);
+            let hits = by_kind_variant[from..].iter().take_while(|&&(k, _)| k == key);
+            for &(_, i) in hits {
+                let i = i as usize;
                 let a = &missing[i];
                 if o.same_namespace(a.object.namespace.as_deref())
                     && one_edit_apart(name, &a.target_name)
@@ -131,6 +135,14 @@ fn near_misses(index: &Index, missing: &[Autoscaler<'_>]) -> Vec<Vec<String>> {
                 .collect()
         })
         .collect()
+}
+
+fn variant_key(kind: &str, variant: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    kind.hash(&mut h);
+    variant.hash(&mut h);
+    h.finish()
 }
 
 /// The name itself and the name with each one of its characters removed.
