@@ -94,7 +94,7 @@ impl Default for LintOptions {
             rules: RuleSet::defaults(),
             jobs: 0,
             index_memory: 64 << 20,
-            findings_memory: 20_000,
+            findings_memory: 10_000,
         }
     }
 }

@@ -12,14 +12,14 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::sync::Arc;
 use std::vec;
 
 use scaleplan_diag::Diagnostic;
 
 /// A few MB of findings: enough that typical repositories never touch disk.
-const DEFAULT_BUDGET: usize = 20_000;
+const DEFAULT_BUDGET: usize = 10_000;
 
 /// Read buffer per run while merging; memory is this times the run count.
 const RUN_BUFFER: usize = 16 * 1024;
@@ -95,28 +95,48 @@ impl DiagnosticSpill {
         }
     }
 
-    /// Writes the buffer as one sorted run. The run is encoded first and the
-    /// buffer cleared only once it is on disk, so a failed write loses nothing
-    /// (its partial bytes lie past the last recorded run and are never read).
+    /// Writes the buffer as one sorted run, streamed (an encoded copy of a
+    /// run would double its memory). The buffer is cleared only once the run
+    /// is on disk, so a failed write loses nothing: its partial bytes lie
+    /// past the last recorded run and are never read.
     fn spill(&mut self) -> io::Result<()> {
         sort_dedup(&mut self.buffer);
-        let mut bytes = Vec::new();
-        for diagnostic in &self.buffer {
-            serde_json::to_writer(&mut bytes, diagnostic)?;
-            bytes.push(b'\n');
-        }
         let file = match &mut self.file {
             Some(file) => file,
             None => self.file.insert(tempfile::tempfile()?),
         };
         let start = self.runs.last().map_or(0, |run| run.end);
-        file.write_all(&bytes)?;
-        self.runs.push(Run {
-            start,
-            end: start + bytes.len() as u64,
-        });
+        let mut out = CountingWriter {
+            inner: BufWriter::with_capacity(1 << 16, &*file),
+            written: 0,
+        };
+        for diagnostic in &self.buffer {
+            serde_json::to_writer(&mut out, diagnostic)?;
+            out.write_all(b"\n")?;
+        }
+        out.flush()?;
+        let end = start + out.written;
+        self.runs.push(Run { start, end });
         self.buffer.clear();
         Ok(())
+    }
+}
+
+/// Counts the bytes of a run as they are written.
+struct CountingWriter<W> {
+    inner: W,
+    written: u64,
+}
+
+impl<W: Write> Write for CountingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.written += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
     }
 }
 
