@@ -31,7 +31,8 @@ pub struct IndexedObject {
     pub id: usize,
     /// Shared by every object of the same kind and apiVersion.
     pub object: Arc<ObjectType>,
-    pub name: Option<Box<str>>,
+    /// `metadata.name`, in the index's name arena (see [`IndexedObject::name`]).
+    name: NameRef,
     /// `metadata.namespace`; `None` when the manifest leaves it to `kubectl -n`.
     pub namespace: Option<Arc<str>>,
     /// The object has a pod template (`spec.template`): it can be a scale target.
@@ -47,9 +48,65 @@ pub struct IndexedObject {
     doc_lines: (u32, u32),
 }
 
+/// Where a name is in the arena; `len == u32::MAX` for an object without one.
+#[derive(Clone, Copy, Debug)]
+struct NameRef {
+    chunk: u32,
+    start: u32,
+    len: u32,
+}
+
+/// Names back to back in chunks of [`NAME_CHUNK`] bytes: one allocation per
+/// chunk instead of one per name (a million names cost their length, not
+/// their length rounded up plus a pointer and a length).
+#[derive(Default)]
+struct NameArena {
+    chunks: Vec<String>,
+}
+
+const NAME_CHUNK: usize = 1 << 20;
+
+impl NameArena {
+    fn add(&mut self, name: Option<&str>) -> NameRef {
+        let Some(name) = name else {
+            return NameRef {
+                chunk: 0,
+                start: 0,
+                len: u32::MAX,
+            };
+        };
+        let fits = |c: &String| c.len() + name.len() <= c.capacity();
+        if !self.chunks.last().is_some_and(fits) {
+            self.chunks
+                .push(String::with_capacity(NAME_CHUNK.max(name.len())));
+        }
+        let chunk = self.chunks.len() - 1;
+        let c = &mut self.chunks[chunk];
+        let start = c.len();
+        c.push_str(name);
+        let narrow = |n: usize| u32::try_from(n).expect("names under 4 GiB");
+        NameRef {
+            chunk: narrow(chunk),
+            start: narrow(start),
+            len: narrow(name.len()),
+        }
+    }
+
+    fn get(&self, at: NameRef) -> Option<&str> {
+        if at.len == u32::MAX {
+            return None;
+        }
+        let start = at.start as usize;
+        self.chunks
+            .get(at.chunk as usize)?
+            .get(start..start + at.len as usize)
+    }
+}
+
 /// What every record points to: set when the index is finished.
 #[derive(Default)]
 struct Shared {
+    names: OnceLock<NameArena>,
     bodies: OnceLock<Bodies>,
     /// File names by the engine's file number.
     files: OnceLock<Vec<Arc<str>>>,
@@ -121,6 +178,15 @@ impl IndexedObject {
             .load(self.id, self.body)
     }
 
+    /// `metadata.name`, when it is a string.
+    pub fn name(&self) -> Option<&str> {
+        self.shared
+            .names
+            .get()
+            .expect("the index is finished before rules read it")
+            .get(self.name)
+    }
+
     /// The name of the file, for messages ("the target in deploy.yaml").
     pub fn file_name(&self) -> &str {
         self.shared
@@ -135,7 +201,7 @@ impl IndexedObject {
         format!(
             "{}/{}",
             self.object.kind_name.as_deref().unwrap_or("?"),
-            self.name.as_deref().unwrap_or("?")
+            self.name().unwrap_or("?")
         )
     }
 
@@ -187,6 +253,7 @@ pub struct Index {
     strings: HashSet<Arc<str>>,
     types: HashSet<Arc<ObjectType>>,
     writer: Option<BodyWriter>,
+    names: NameArena,
     files: Vec<Arc<str>>,
     shared: Arc<Shared>,
 }
@@ -230,6 +297,7 @@ impl Index {
             strings: HashSet::new(),
             types: HashSet::new(),
             writer: Some(BodyWriter::new(memory)),
+            names: NameArena::default(),
             files: Vec::new(),
             shared: Arc::default(),
         }
@@ -286,7 +354,7 @@ impl Index {
             .push(IndexedObject {
                 id,
                 object,
-                name: p.name.map(String::into_boxed_str),
+                name: self.names.add(p.name.as_deref()),
                 namespace,
                 has_template: p.has_template,
                 body,
@@ -299,10 +367,11 @@ impl Index {
 
     /// Ends the adding: sorts the lookups and opens the bodies for reading.
     pub(crate) fn finish(&mut self) {
+        let _ = self.shared.names.set(std::mem::take(&mut self.names));
         let named = || {
             self.objects().filter_map(|o| {
                 let id = u32::try_from(o.id).expect("fewer than 4 billion objects");
-                o.name.as_deref().map(|name| (o, name, id))
+                o.name().map(|name| (o, name, id))
             })
         };
         let with_kind = || named().filter(|(o, ..)| o.object.kind_name.is_some());
@@ -375,7 +444,7 @@ impl Index {
             .flat_map(|hash| Self::ids_with(&self.by_kind_name, hash))
             .map(|i| self.at(i))
             .filter(move |o| {
-                o.kind() == kind && o.name.as_deref() == Some(name) && o.same_namespace(namespace)
+                o.kind() == kind && o.name() == Some(name) && o.same_namespace(namespace)
             })
     }
 
@@ -388,9 +457,7 @@ impl Index {
     ) -> impl Iterator<Item = &'s IndexedObject> {
         Self::ids_with(&self.by_kind_name, key_hash(kind, name))
             .map(|i| self.at(i))
-            .filter(move |o| {
-                o.object.kind_name.as_deref() == Some(kind) && o.name.as_deref() == Some(name)
-            })
+            .filter(move |o| o.object.kind_name.as_deref() == Some(kind) && o.name() == Some(name))
     }
 
     /// Workloads with a container that runs a known Celery exporter image,

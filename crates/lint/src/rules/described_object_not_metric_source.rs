@@ -108,7 +108,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
                         })
                     })
                 })
-                .filter_map(|s| s.name.as_deref().map(str::to_owned))
+                .filter_map(|s| s.name().map(str::to_owned))
                 .collect();
             let pointer =
                 view.source_pointer(&format!("/spec/metrics/{i}/object/describedObject/name"));

@@ -102,7 +102,7 @@ fn near_misses(index: &Index, missing: &[Autoscaler<'_>]) -> Vec<Vec<String>> {
     by_kind_variant.sort_unstable();
     let mut found: Vec<Vec<usize>> = vec![Vec::new(); missing.len()];
     for o in index.objects().filter(|o| o.has_template) {
-        let name = o.name.as_deref().unwrap_or("");
+        let name = o.name().unwrap_or("");
         for &i in by_name.get(name).into_iter().flatten() {
             found[i].push(o.id);
         }

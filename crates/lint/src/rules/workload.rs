@@ -28,7 +28,7 @@ impl Autoscaler<'_> {
 /// `Kind namespace/name` (namespace omitted when the manifest leaves it open).
 pub(crate) fn describe(o: &IndexedObject) -> String {
     let kind = o.object.kind_name.as_deref().unwrap_or("object");
-    let name = o.name.as_deref().unwrap_or("?");
+    let name = o.name().unwrap_or("?");
     match &o.namespace {
         Some(ns) => format!("{kind} {ns}/{name}"),
         None => format!("{kind} {name}"),
@@ -101,7 +101,7 @@ pub(crate) fn target<'a>(index: &'a Index, a: &Autoscaler<'a>) -> Option<&'a Ind
     };
     let is_target = |o: &&IndexedObject| {
         o.object.kind_name.as_deref() == Some(a.target_kind.as_str())
-            && o.name.as_deref() == Some(a.target_name.as_str())
+            && o.name() == Some(a.target_name.as_str())
             && o.same_namespace(ns)
             && o.has_template
     };
