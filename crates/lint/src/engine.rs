@@ -201,32 +201,24 @@ pub fn lint_streaming(
     let mut summary = LintSummary::default();
     let mut spill = DiagnosticSpill::new(options.findings_memory);
     let mut index = Index::new(options.index_memory);
-    // A few files per thread at a time: what a file leaves behind goes into
-    // the index before the next files are read, so memory does not hold
-    // every file's outcome at once.
+    // What a file leaves behind goes into the index in input order, as soon
+    // as the files before it are in: at most a few outcomes per thread wait.
     let threads = thread_count(options.jobs);
-    let mut first = 0;
-    for chunk in inputs.chunks(threads * 8) {
-        let outcomes = parallel_map(chunk, threads, |i, input| {
-            read_input(first + i, input, options)
-        });
-        first += chunk.len();
-        for outcome in outcomes {
-            for d in outcome.diagnostics {
-                spill.push(d);
-            }
-            summary.files += 1;
-            summary.documents += outcome.summary.documents;
-            summary.suppressed += outcome.suppressed;
-            for k in outcome.kinds {
-                *summary.kinds.entry(format!("{k:?}")).or_default() += 1;
-            }
-            for o in outcome.objects {
-                index.push(o);
-            }
-            on_file(outcome.summary);
+    read_in_order(inputs, options, threads, threads * 8, &mut |outcome| {
+        for d in outcome.diagnostics {
+            spill.push(d);
         }
-    }
+        summary.files += 1;
+        summary.documents += outcome.summary.documents;
+        summary.suppressed += outcome.suppressed;
+        for k in outcome.kinds {
+            *summary.kinds.entry(format!("{k:?}")).or_default() += 1;
+        }
+        for o in outcome.objects {
+            index.push(o);
+        }
+        on_file(outcome.summary);
+    });
     index.finish();
     let spill = Mutex::new(spill);
     summary.suppressed += run_object_rules(&index, inputs, options, &|diags| {
@@ -255,6 +247,63 @@ pub fn lint_text(name: &str, text: &str, options: &LintOptions) -> LintResult {
         }],
         options,
     )
+}
+
+/// Reads every input on `threads` workers that live for the whole pass,
+/// handing the outcomes to `fold` in input order. A worker does not start
+/// a file more than `window` files ahead of the last one folded, so the
+/// outcomes waiting for an earlier, slower file stay few.
+fn read_in_order(
+    inputs: &[Input],
+    options: &LintOptions,
+    threads: usize,
+    window: usize,
+    fold: &mut dyn FnMut(FileOutcome),
+) {
+    if threads <= 1 || inputs.len() <= 1 {
+        for (i, input) in inputs.iter().enumerate() {
+            fold(read_input(i, input, options));
+        }
+        return;
+    }
+    let next = AtomicUsize::new(0);
+    let folded = Mutex::new(0usize);
+    let moved = std::sync::Condvar::new();
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, FileOutcome)>();
+    std::thread::scope(|s| {
+        for _ in 0..threads.min(inputs.len()) {
+            let tx = tx.clone();
+            let (next, folded, moved) = (&next, &folded, &moved);
+            s.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(input) = inputs.get(i) else { break };
+                    // The file `folded` points at was taken before `i` and
+                    // never waits, so this wait always ends.
+                    let mut done = folded.lock().expect("no panics while holding the lock");
+                    while i >= *done + window {
+                        done = moved.wait(done).expect("no panics while holding the lock");
+                    }
+                    drop(done);
+                    if tx.send((i, read_input(i, input, options))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        let mut waiting = BTreeMap::new();
+        let mut want = 0;
+        for (i, outcome) in rx {
+            waiting.insert(i, outcome);
+            while let Some(outcome) = waiting.remove(&want) {
+                fold(outcome);
+                want += 1;
+                *folded.lock().expect("no panics while holding the lock") = want;
+                moved.notify_all();
+            }
+        }
+    });
 }
 
 /// `jobs` as a thread count: 0 means one per core.
