@@ -33,8 +33,9 @@ pub struct IndexedObject {
     pub object: Arc<ObjectType>,
     /// `metadata.name`, in the index's name arena (see [`IndexedObject::name`]).
     name: NameRef,
-    /// `metadata.namespace`; `None` when the manifest leaves it to `kubectl -n`.
-    pub namespace: Option<Arc<str>>,
+    /// `metadata.namespace` as a number in the index's namespace table
+    /// (0: none, see [`IndexedObject::namespace`]).
+    namespace: u32,
     /// The object has a pod template (`spec.template`): it can be a scale target.
     pub has_template: bool,
     body: BodyRef,
@@ -107,6 +108,7 @@ impl NameArena {
 #[derive(Default)]
 struct Shared {
     names: OnceLock<NameArena>,
+    namespaces: OnceLock<Vec<Box<str>>>,
     bodies: OnceLock<Bodies>,
     /// File names by the engine's file number.
     files: OnceLock<Vec<Arc<str>>>,
@@ -178,6 +180,13 @@ impl IndexedObject {
             .load(self.id, self.body)
     }
 
+    /// `metadata.namespace`; `None` when the manifest leaves it to `kubectl -n`.
+    pub fn namespace(&self) -> Option<&str> {
+        let i = (self.namespace as usize).checked_sub(1)?;
+        let names = self.shared.namespaces.get().expect("the index is finished");
+        names.get(i).map(|n| &**n)
+    }
+
     /// `metadata.name`, when it is a string.
     pub fn name(&self) -> Option<&str> {
         self.shared
@@ -209,7 +218,7 @@ impl IndexedObject {
     /// them leaves the namespace to the command line (then we cannot tell
     /// them apart, and assume they meet, to avoid false "missing" reports).
     pub fn same_namespace(&self, namespace: Option<&str>) -> bool {
-        match (self.namespace.as_deref(), namespace) {
+        match (self.namespace(), namespace) {
             (Some(a), Some(b)) => a == b,
             _ => true,
         }
@@ -249,11 +258,13 @@ pub struct Index {
     /// `scaleplan.dev/ignore` annotations by object id (few objects have
     /// one), applied to findings that cross-object rules report on them.
     suppressions: HashMap<usize, Suppression>,
-    /// The same few namespaces and object types, shared.
-    strings: HashSet<Arc<str>>,
+    /// The same few object types, shared.
     types: HashSet<Arc<ObjectType>>,
     writer: Option<BodyWriter>,
     names: NameArena,
+    /// Namespaces by number (record value - 1), and numbers by namespace.
+    namespaces: Vec<Box<str>>,
+    namespace_ids: HashMap<String, usize>,
     files: Vec<Arc<str>>,
     shared: Arc<Shared>,
 }
@@ -294,23 +305,14 @@ impl Index {
             by_kind: HashMap::new(),
             exporters: Vec::new(),
             suppressions: HashMap::new(),
-            strings: HashSet::new(),
             types: HashSet::new(),
             writer: Some(BodyWriter::new(memory)),
             names: NameArena::default(),
+            namespaces: Vec::new(),
+            namespace_ids: HashMap::new(),
             files: Vec::new(),
             shared: Arc::default(),
         }
-    }
-
-    fn intern(&mut self, s: Option<&str>) -> Option<Arc<str>> {
-        let s = s?;
-        if let Some(a) = self.strings.get(s) {
-            return Some(Arc::clone(a));
-        }
-        let a: Arc<str> = Arc::from(s);
-        self.strings.insert(Arc::clone(&a));
-        Some(a)
     }
 
     /// Adds an object; its `id` is its position.
@@ -343,7 +345,17 @@ impl Index {
         if let Some(s) = p.suppression {
             self.suppressions.insert(id, s);
         }
-        let namespace = self.intern(p.namespace.as_deref());
+        let namespace = match p.namespace {
+            None => 0,
+            Some(ns) => {
+                let next = self.namespaces.len();
+                let i = *self.namespace_ids.entry(ns).or_insert(next);
+                if i == next {
+                    self.namespaces.push(Box::from(""));
+                }
+                narrow(i + 1)
+            }
+        };
         if self.chunks.last().is_none_or(|c| c.len() == CHUNK) {
             self.chunks.push(Vec::with_capacity(CHUNK));
         }
@@ -368,6 +380,11 @@ impl Index {
     /// Ends the adding: sorts the lookups and opens the bodies for reading.
     pub(crate) fn finish(&mut self) {
         let _ = self.shared.names.set(std::mem::take(&mut self.names));
+        let mut namespaces = std::mem::take(&mut self.namespaces);
+        for (ns, i) in std::mem::take(&mut self.namespace_ids) {
+            namespaces[i] = ns.into_boxed_str();
+        }
+        let _ = self.shared.namespaces.set(namespaces);
         let named = || {
             self.objects().filter_map(|o| {
                 let id = u32::try_from(o.id).expect("fewer than 4 billion objects");
@@ -480,12 +497,12 @@ impl Index {
         // An object in exactly this namespace beats one whose namespace is
         // left to the command line.
         let first = candidates.next()?;
-        if first.namespace.as_deref() == namespace {
+        if first.namespace() == namespace {
             return Some(first);
         }
         Some(
             candidates
-                .find(|o| o.namespace.as_deref() == namespace)
+                .find(|o| o.namespace() == namespace)
                 .unwrap_or(first),
         )
     }
@@ -692,7 +709,7 @@ mod size {
     #[test]
     fn a_record_stays_small() {
         let size = std::mem::size_of::<super::IndexedObject>();
-        assert!(size <= 88, "IndexedObject is {size} bytes");
+        assert!(size <= 72, "IndexedObject is {size} bytes");
     }
 }
 

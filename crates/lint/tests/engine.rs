@@ -162,7 +162,7 @@ fn cross(ctx: &ObjectsContext<'_>, out: &mut Findings) {
         let Some(reference) = body.pointer("/spec/scaleTargetRef") else {
             continue;
         };
-        if let Some(target) = ctx.index.find_ref(hpa.namespace.as_deref(), reference) {
+        if let Some(target) = ctx.index.find_ref(hpa.namespace(), reference) {
             out.push(
                 target
                     .finding(

@@ -62,7 +62,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
         for (ci, c) in containers.iter().enumerate() {
             for (pointer, words) in command_lines(c, &format!("{base}/{ci}")) {
                 for patch in hpa_patches(&words) {
-                    let ns = patch.namespace.as_deref().or(cron.namespace.as_deref());
+                    let ns = patch.namespace.as_deref().or(cron.namespace());
                     let Some(hpa) = ctx
                         .index
                         .find(ObjectKind::HorizontalPodAutoscaler, ns, &patch.name)

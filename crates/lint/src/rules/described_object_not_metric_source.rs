@@ -75,7 +75,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
             if !from_celery {
                 continue;
             }
-            let ns = hpa.namespace.as_deref();
+            let ns = hpa.namespace();
             let exporter_pods: Vec<_> = exporters
                 .iter()
                 .filter(|e| e.workload.same_namespace(ns))

@@ -48,7 +48,7 @@ pub(crate) const RULE: Rule = Rule {
 fn same_target(a: &Autoscaler<'_>, b: &Autoscaler<'_>) -> bool {
     a.target_kind == b.target_kind
         && a.target_name == b.target_name
-        && a.object.same_namespace(b.object.namespace.as_deref())
+        && a.object.same_namespace(b.object.namespace())
 }
 
 fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
@@ -137,7 +137,7 @@ fn check_vpas(ctx: &ObjectsContext<'_>, by_target: &[(u64, usize)], out: &mut Fi
         for a in candidates.filter(|a| {
             a.target_kind == kind
                 && a.target_name == name
-                && a.object.same_namespace(vpa.namespace.as_deref())
+                && a.object.same_namespace(vpa.namespace())
         }) {
             let shared: Vec<&str> = scaled_resources(a.object)
                 .into_iter()

@@ -185,7 +185,7 @@ fn blocks(
     t: Option<&IndexedObject>,
     labels: Option<&serde_json::Map<String, Value>>,
 ) -> Option<Finding> {
-    if !a.object.same_namespace(pdb.namespace.as_deref()) {
+    if !a.object.same_namespace(pdb.namespace()) {
         return None;
     }
     let body = pdb.body();

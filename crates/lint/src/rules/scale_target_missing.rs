@@ -116,7 +116,7 @@ fn near_misses(index: &Index, missing: &[Autoscaler<'_>]) -> Vec<Vec<String>> {
             for &(_, i) in hits {
                 let i = i as usize;
                 let a = &missing[i];
-                if o.same_namespace(a.object.namespace.as_deref())
+                if o.same_namespace(a.object.namespace())
                     && one_edit_apart(name, &a.target_name)
                 {
                     found[i].push(o.id);

@@ -90,7 +90,7 @@ fn monitored(ctx: &ObjectsContext<'_>, w: &IndexedObject) -> bool {
     let services: Vec<&IndexedObject> = ctx
         .index
         .of_kind(ObjectKind::Service)
-        .filter(|s| s.same_namespace(w.namespace.as_deref()))
+        .filter(|s| s.same_namespace(w.namespace()))
         .filter(|s| {
             s.body()
                 .pointer("/spec/selector")
@@ -133,7 +133,7 @@ fn object_metric_on_service_of(ctx: &ObjectsContext<'_>, w: &IndexedObject) -> O
             };
             let hit = ctx
                 .index
-                .find(ObjectKind::Service, hpa.namespace.as_deref(), name)
+                .find(ObjectKind::Service, hpa.namespace(), name)
                 .any(|s| {
                     s.body()
                         .pointer("/spec/selector")

@@ -184,7 +184,7 @@ fn limit_range_default(
     resource: &str,
 ) -> bool {
     limit_ranges.iter().any(|o| {
-        o.same_namespace(workload.namespace.as_deref())
+        o.same_namespace(workload.namespace())
             && o.body()
                 .pointer("/spec/limits")
                 .and_then(Value::as_array)

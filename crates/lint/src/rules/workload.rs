@@ -29,7 +29,7 @@ impl Autoscaler<'_> {
 pub(crate) fn describe(o: &IndexedObject) -> String {
     let kind = o.object.kind_name.as_deref().unwrap_or("object");
     let name = o.name().unwrap_or("?");
-    match &o.namespace {
+    match o.namespace() {
         Some(ns) => format!("{kind} {ns}/{name}"),
         None => format!("{kind} {name}"),
     }
@@ -92,7 +92,7 @@ pub(crate) fn autoscaler(o: &IndexedObject) -> Option<Autoscaler<'_>> {
 /// workload kinds are looked up by kind and name; other kinds (custom
 /// resources with a scale subresource) by the kind as written and the name.
 pub(crate) fn target<'a>(index: &'a Index, a: &Autoscaler<'a>) -> Option<&'a IndexedObject> {
-    let ns = a.object.namespace.as_deref();
+    let ns = a.object.namespace();
     let kind = match a.target_kind.as_str() {
         "Deployment" => Some(ObjectKind::Deployment),
         "StatefulSet" => Some(ObjectKind::StatefulSet),
