@@ -286,8 +286,10 @@ impl Default for Index {
     }
 }
 
-fn key_hash(kind: impl Hash, name: &str) -> u64 {
-    // Fixed keys: the same input gives the same order on every run.
+/// The hash the index and the rules key their lookups by, instead of
+/// owned strings (a collision only adds a candidate that an exact check
+/// then drops). Fixed keys: the same input gives the same order every run.
+pub(crate) fn key_hash(kind: impl Hash, name: impl Hash) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
     kind.hash(&mut h);
     name.hash(&mut h);

@@ -31,6 +31,7 @@
 //! - <https://github.com/kubernetes/autoscaler/tree/master/vertical-pod-autoscaler#known-limitations>
 
 use super::workload::{Autoscaler, autoscaler, autoscalers};
+use crate::index::key_hash;
 use crate::kind::ObjectKind;
 use crate::rule::{Check, Findings, ObjectsContext, Rule};
 use scaleplan_diag::Severity;
@@ -71,16 +72,9 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
 }
 
 fn target_key(a: &Autoscaler<'_>) -> u64 {
-    key_of(&a.target_kind, &a.target_name)
+    key_hash(&a.target_kind, &a.target_name)
 }
 
-fn key_of(kind: &str, name: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
-    kind.hash(&mut h);
-    name.hash(&mut h);
-    h.finish()
-}
 
 /// Two autoscalers of one group (same target kind and name hash) that
 /// scale the same workload: reported on the later one, naming the earlier.
@@ -128,7 +122,7 @@ fn check_vpas(ctx: &ObjectsContext<'_>, by_target: &[(u64, usize)], out: &mut Fi
             continue;
         };
         let controlled = controlled_resources(body.pointer("/spec/resourcePolicy"));
-        let key = key_of(kind, name);
+        let key = key_hash(kind, name);
         let from = by_target.partition_point(|&(k, _)| k < key);
         let candidates = by_target[from..]
             .iter()

@@ -32,7 +32,7 @@
 //! - <https://kubernetes.io/docs/tasks/run-application/configure-pdb/>
 
 use super::workload::{Autoscaler, autoscalers, pod_labels, selects, target};
-use crate::index::IndexedObject;
+use crate::index::{IndexedObject, key_hash};
 use crate::kind::ObjectKind;
 use crate::rule::{Check, Finding, Findings, ObjectsContext, Rule};
 use scaleplan_diag::Severity;
@@ -238,16 +238,9 @@ fn blocks(
 }
 
 fn label_key(key: &str, value: &Value) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
-    key.hash(&mut h);
-    value.to_string().hash(&mut h);
-    h.finish()
+    key_hash(key, value.to_string())
 }
 
 fn text_key(text: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
-    text.hash(&mut h);
-    h.finish()
+    key_hash("", text)
 }

@@ -33,7 +33,7 @@
 //! - <https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/>
 
 use super::workload::{Autoscaler, autoscalers, describe, target};
-use crate::index::Index;
+use crate::index::{Index, key_hash};
 use crate::rule::{Check, Findings, ObjectsContext, Rule};
 use scaleplan_diag::Severity;
 use std::collections::HashMap;
@@ -96,7 +96,7 @@ fn near_misses(index: &Index, missing: &[Autoscaler<'_>]) -> Vec<Vec<String>> {
         by_name.entry(a.target_name.as_str()).or_default().push(i);
         let i = u32::try_from(i).expect("fewer than 4 billion autoscalers");
         for v in deletion_variants(&a.target_name) {
-            by_kind_variant.push((variant_key(&a.target_kind, &v), i));
+            by_kind_variant.push((key_hash(&a.target_kind, &v), i));
         }
     }
     by_kind_variant.sort_unstable();
@@ -110,7 +110,7 @@ fn near_misses(index: &Index, missing: &[Autoscaler<'_>]) -> Vec<Vec<String>> {
             continue;
         };
         for v in deletion_variants(name) {
-            let key = variant_key(kind, &v);
+            let key = key_hash(kind, &v);
             let from = by_kind_variant.partition_point(|&(k, _)| k < key);
             let hits = by_kind_variant[from..].iter().take_while(|&&(k, _)| k == key);
             for &(_, i) in hits {
@@ -135,14 +135,6 @@ fn near_misses(index: &Index, missing: &[Autoscaler<'_>]) -> Vec<Vec<String>> {
                 .collect()
         })
         .collect()
-}
-
-fn variant_key(kind: &str, variant: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
-    kind.hash(&mut h);
-    variant.hash(&mut h);
-    h.finish()
 }
 
 /// The name itself and the name with each one of its characters removed.
