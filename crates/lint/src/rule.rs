@@ -15,9 +15,10 @@
 //! - [`Check::Objects`]: runs once after every file was read, over the
 //!   [`Index`] of all objects (by namespace/kind/name), for cross-object
 //!   rules (an HPA whose target is missing, a PDB that blocks eviction at the
-//!   HPA's minimum, ...). Objects in the index are pruned summaries, not whole
-//!   trees, so that memory stays small on large inputs; their findings are
-//!   located by JSON pointer and resolved to `line:col` by the engine.
+//!   HPA's minimum, ...). Objects in the index are small records; their
+//!   pruned bodies are loaded on use ([`crate::index::IndexedObject::body`]),
+//!   so that memory stays small on large inputs. Their findings are located
+//!   by JSON pointer and resolved to `line:col` by the engine.
 
 use crate::index::Index;
 use crate::kind::{ObjectKind, ObjectType};
