@@ -2,7 +2,7 @@
 //!
 //! Files are linted one at a time and their trees dropped; what survives is
 //! one [`IndexedObject`] per relevant document: its identity in memory
-//! (kind, name, namespace, where it is) and, in the [`Bodies`] store, a
+//! (kind, name, namespace, where it is) and, in the body store (`body_store`), a
 //! pruned copy of the fields cross-object rules read (replicas, selectors,
 //! container requests, the whole spec of autoscalers and PDBs, ...). Pod
 //! specs lose everything but container names, images and resources (and,
@@ -24,7 +24,7 @@ use std::rc::Rc;
 use std::sync::{Arc, OnceLock};
 
 /// One object as cross-object rules see it: its identity in memory, its
-/// pruned body in the [`Bodies`] store, loaded by [`IndexedObject::body`].
+/// pruned body in the body store (`body_store`), loaded by [`IndexedObject::body`].
 #[derive(Clone, Debug)]
 pub struct IndexedObject {
     /// Position in input order ([`Index::get`]).

@@ -35,7 +35,7 @@ pub fn rule_infos() -> Vec<RuleInfo> {
         .collect()
 }
 
-/// Renders the diagnostics of a run (in memory; the CLI streams with [`write`]).
+/// Renders the diagnostics of a run (in memory; the CLI streams with [`write()`]).
 pub fn render(result: &LintResult, inputs: &[Input], format: Format, color: Color) -> String {
     let mut out = Vec::new();
     write(
