@@ -190,9 +190,10 @@ pub fn lint(inputs: &[Input], options: &LintOptions) -> LintResult {
     }
 }
 
-/// Lints a set of inputs in memory that does not grow with them: each
-/// file's summary goes to `on_file` as it is read, objects into the index's
-/// store, findings into a spill that sorts them on disk past a budget.
+/// Lints a set of inputs in memory that grows only by a small record per
+/// object (docs/lint.md "Performance"): each file's summary goes to
+/// `on_file` as it is read, object bodies into the index's store, findings
+/// into a spill that sorts them on disk past a budget.
 pub fn lint_streaming(
     inputs: &[Input],
     options: &LintOptions,
