@@ -128,12 +128,6 @@ impl std::fmt::Debug for Bodies {
     }
 }
 
-impl Default for Bodies {
-    fn default() -> Self {
-        BodyWriter::new(0).finish()
-    }
-}
-
 /// Bodies recently loaded on this thread: rules read an object's fields in
 /// bursts (an autoscaler, then its target), and a parse is the cost of a load.
 const CACHE_SLOTS: usize = 256;

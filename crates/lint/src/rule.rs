@@ -272,6 +272,7 @@ impl<'s> Findings<'s> {
         }
     }
 
+    /// Whether no finding is held (findings already flushed do not count).
     pub fn is_empty(&self) -> bool {
         self.out.is_empty()
     }

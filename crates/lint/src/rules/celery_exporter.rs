@@ -167,10 +167,10 @@ pub(crate) struct ExporterContainer<'a> {
 impl ExporterContainer<'_> {
     /// The container itself.
     pub fn container(&self) -> &Value {
-        super::workload::containers(&self.body)
-            .into_iter()
-            .nth(self.index)
-            .map_or(&Value::Null, |(_, c)| c)
+        self.body
+            .pointer("/spec/template/spec/containers")
+            .and_then(|cs| cs.get(self.index))
+            .unwrap_or(&Value::Null)
     }
 
     /// The workload's pod labels.
