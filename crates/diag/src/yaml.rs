@@ -28,15 +28,22 @@ pub fn load_documents(src: &SourceFile) -> Result<Vec<MarkedYaml<'_>>, Diagnosti
 /// Location of a span in `src` (1-based columns).
 pub fn span_location(src: &SourceFile, span: &Span) -> Location {
     let (s, e) = (span.start, span.end);
-    let (end_line, mut end_col) = if e.line() == 0 {
-        (s.line(), s.col())
+    range_location(src, (s.line(), s.col()), (e.line(), e.col()))
+}
+
+/// Location of a node from its start and end as saphyr marks them: 1-based
+/// line, 0-based column (end line 0: no end).
+pub fn range_location(src: &SourceFile, start: (usize, usize), end: (usize, usize)) -> Location {
+    let (line, col) = start;
+    let (end_line, mut end_col) = if end.0 == 0 {
+        (line, col)
     } else {
-        (e.line().max(s.line()), e.col())
+        (end.0.max(line), end.1)
     };
-    if end_line == s.line() {
-        end_col = scalar_end(src, s.line(), s.col(), end_col);
+    if end_line == line {
+        end_col = scalar_end(src, line, col, end_col);
     }
-    src.location(s.line(), s.col() + 1, end_line, end_col + 1)
+    src.location(line, col + 1, end_line, end_col + 1)
 }
 
 /// saphyr ends the span of a quoted scalar that is followed by a comment at

@@ -30,6 +30,7 @@ fn main() {
         ["generate", dir, docs] => generate(Path::new(dir), docs.parse().expect("DOCS")),
         ["parse", dir] => parse(Path::new(dir)),
         ["lint", dir, jobs] => lint_dir(Path::new(dir), jobs.parse().expect("JOBS")),
+        ["phases", dir] => phases(Path::new(dir)),
         [] => eprintln!("usage: throughput generate DIR DOCS | parse DIR | lint DIR JOBS"),
         _ => panic!("bad arguments: {args:?}"),
     }
@@ -111,6 +112,59 @@ fn lint_dir(dir: &Path, jobs: usize) {
     println!(
         "lint jobs={jobs} bytes={bytes} docs={docs} findings={findings} secs={best:.3} mbps={:.1}",
         bytes as f64 / best / 1e6
+    );
+}
+
+/// Where a single-threaded lint spends its time: each line adds one stage
+/// to the one before (best of 3 each).
+fn phases(dir: &Path) {
+    use scaleplan_lint::rule::Check;
+    let paths = files(dir);
+    let texts: Vec<String> = paths
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    let best = |f: &dyn Fn()| {
+        (0..3)
+            .map(|_| {
+                let t = Instant::now();
+                f();
+                t.elapsed().as_secs_f64()
+            })
+            .fold(f64::MAX, f64::min)
+    };
+    let read = best(&|| {
+        for t in &texts {
+            scaleplan_lint::parse::read_documents(t, &mut |d| {
+                std::hint::black_box(d.json);
+            });
+        }
+    });
+    let inputs: Vec<_> = paths.into_iter().map(scaleplan_lint::Input::Path).collect();
+    let with = |keep: &dyn Fn(&Check) -> bool| {
+        let active = scaleplan_lint::registry::all()
+            .filter(|e| e.rule.enabled && keep(&e.rule.check))
+            .map(|e| (e.rule, e.rule.severity))
+            .collect();
+        LintOptions {
+            jobs: 1,
+            rules: scaleplan_lint::RuleSet::with_rules(active),
+            ..LintOptions::default()
+        }
+    };
+    let none = with(&|_| false);
+    let docs = with(&|c| !matches!(c, Check::Objects(_)));
+    let all = LintOptions {
+        jobs: 1,
+        ..LintOptions::default()
+    };
+    let _ = lint(&inputs, &all);
+    let run = |o: &LintOptions| best(&|| drop(lint(&inputs, o)));
+    println!(
+        "phases read_documents={read:.3} lint_no_rules={:.3} +document_rules={:.3} +object_rules={:.3}",
+        run(&none),
+        run(&docs),
+        run(&all)
     );
 }
 

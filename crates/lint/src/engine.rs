@@ -7,14 +7,16 @@ use crate::config::{Config, RuleSetting};
 use crate::index::{Index, IndexedObject, PendingObject};
 use crate::input::Input;
 use crate::kind::{ObjectKind, classify};
-use crate::parse::{ParseProblem, line_starts, read_document_at, read_documents};
+use crate::parse::{
+    ParseProblem, line_starts, read_document_at, read_documents, with_marked_document,
+};
 use crate::registry;
 use crate::rule::{Check, DocumentContext, Finding, Findings, ObjectsContext, Rule};
 use crate::spill::{DiagnosticSpill, SortedDiagnostics};
 use crate::suppress::Suppression;
 use crate::template;
 use crate::version::KubeVersion;
-use scaleplan_diag::yaml::{field_path, pointer_location, span_location, value_location};
+use scaleplan_diag::yaml::field_path;
 use scaleplan_diag::{Diagnostic, Severity, SourceFile};
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -417,7 +419,7 @@ fn read_input(file: usize, input: &Input, options: &LintOptions) -> FileOutcome 
     let file_name: std::sync::Arc<str> = src.name.as_str().into();
     let problems = read_documents(&src.text, &mut |doc| {
         outcome.summary.documents += 1;
-        let object = classify(doc.root);
+        let object = classify(&doc.json);
         outcome.kinds.push(object.kind);
         outcome
             .summary
@@ -426,26 +428,30 @@ fn read_input(file: usize, input: &Input, options: &LintOptions) -> FileOutcome 
                 (Some(k), Some(v)) => format!("{k}({v})"),
                 _ => format!("{:?}", object.kind),
             });
-        let suppression = Suppression::of_document(doc.root);
+        let suppression = Suppression::of_document(&doc.json);
         let mut found = Vec::new();
         for p in &doc.problems {
             found.push(problem_diagnostic(&src, p));
         }
-        let ctx = DocumentContext::new(
-            &src,
-            doc.index,
-            doc.root,
-            &object,
-            options.kubernetes_version,
-        );
-        // Profiles are checked by their own crate; their findings keep
+        // Profiles are checked by their own crate, against saphyr's tree of
+        // the document (read again: profiles are few); their findings keep
         // their own IDs (P0...), all switched by PROFILE001.
         let mut profile_findings = Vec::new();
         if object.kind == ObjectKind::ScalingProfile
             && rules.severity(checks::SCALING_PROFILE).is_some()
         {
-            profile_findings = scaleplan_profile::check_document(&src, doc.root, doc.index).1;
+            with_marked_document(&src.text, doc.index, doc.lines, &mut |root| {
+                profile_findings = scaleplan_profile::check_document(&src, root, doc.index).1;
+            });
         }
+        let ctx = DocumentContext::new(
+            &src,
+            doc.index,
+            doc.json,
+            &doc.positions,
+            &object,
+            options.kubernetes_version,
+        );
         for (rule, severity) in &rules.active {
             if let Check::Document(check) = rule.check {
                 let mut findings = Findings::new(rule.id, *severity);
@@ -593,10 +599,10 @@ fn problem_diagnostic(src: &SourceFile, p: &ParseProblem) -> Diagnostic {
             checks::DUPLICATE_KEY,
             format!(
                 "duplicate key `{key}` (first defined at line {})",
-                first.start.line()
+                first.line()
             ),
         )
-        .at(span_location(src, span))
+        .at(span.location(src))
         .help("remove one of them; most tools silently keep the last value"),
         ParseProblem::AliasBudget { line, col } => Diagnostic::error(
             checks::ALIAS_BUDGET,
@@ -690,13 +696,13 @@ fn locate_in_file(input: &Input, index: &Index, findings: &[Finding]) -> Vec<Dia
         .iter()
         .map(|m| m.line)
         .collect();
-    let mut locate = |doc: crate::parse::ParsedDocument<'_, '_>, fs: Vec<Finding>| {
+    let mut locate = |doc: crate::parse::ParsedDocument, fs: Vec<Finding>| {
         for mut f in fs {
             if let Some(a) = &f.anchor {
                 let loc = if a.at_value {
-                    value_location(&src, doc.root, &a.pointer)
+                    doc.positions.value_location(&src, &doc.json, &a.pointer)
                 } else {
-                    pointer_location(&src, doc.root, &a.pointer)
+                    doc.positions.pointer_location(&src, &doc.json, &a.pointer)
                 };
                 if template_lines.contains(&loc.line) {
                     continue; // a template value: not the real one

@@ -2,8 +2,7 @@
 //! a prometheus-adapter configuration recognized by its shape, a scaleplan
 //! profile, or something else (counted, checked for syntax, otherwise left alone).
 
-use saphyr::{MarkedYaml, Scalar, YamlData};
-use scaleplan_diag::yaml::{data, get};
+use serde_json::Value;
 use std::sync::Arc;
 
 /// The kinds the rules know. Kubernetes objects are told apart by
@@ -113,17 +112,14 @@ impl ObjectType {
     }
 }
 
-/// The string value of a top-level key, if it is a plain string.
-pub fn str_field<'a>(node: &'a MarkedYaml<'_>, key: &str) -> Option<&'a str> {
-    match get(node, key).map(|(_, v)| data(v)) {
-        Some(YamlData::Value(Scalar::String(s))) => Some(s.as_ref()),
-        _ => None,
-    }
+/// The string value of a top-level key, if it is a string.
+pub fn str_field<'a>(node: &'a Value, key: &str) -> Option<&'a str> {
+    node.get(key).and_then(Value::as_str)
 }
 
-/// Classifies a document without converting it (cheap: a few key lookups),
-/// so that documents of kinds no rule cares about cost only their parse.
-pub fn classify(root: &MarkedYaml<'_>) -> ObjectType {
+/// Classifies a document (cheap: a few key lookups), so that documents of
+/// kinds no rule cares about cost only their parse.
+pub fn classify(root: &Value) -> ObjectType {
     let api_version = str_field(root, "apiVersion").map(Arc::from);
     let kind_name = str_field(root, "kind").map(Arc::from);
     let kind = match (api_version.as_deref(), kind_name.as_deref()) {
@@ -139,7 +135,7 @@ pub fn classify(root: &MarkedYaml<'_>) -> ObjectType {
     }
 }
 
-fn object_kind(api_version: &str, kind: &str, root: &MarkedYaml<'_>) -> ObjectKind {
+fn object_kind(api_version: &str, kind: &str, root: &Value) -> ObjectKind {
     let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
     match (group, kind) {
         ("autoscaling", "HorizontalPodAutoscaler") => ObjectKind::HorizontalPodAutoscaler,
@@ -164,68 +160,66 @@ fn object_kind(api_version: &str, kind: &str, root: &MarkedYaml<'_>) -> ObjectKi
     }
 }
 
-fn is_mapping(node: &MarkedYaml<'_>) -> bool {
-    matches!(data(node), YamlData::Mapping(_))
-}
-
 /// Helm values of the prometheus-adapter chart: `rules` is a mapping with
 /// some of `default`/`custom`/`external`/`resource`, or `prometheus.url` is
 /// set (the chart's way to name its Prometheus; other charts nest it deeper).
-fn is_adapter_values(root: &MarkedYaml<'_>) -> bool {
-    let rules = get(root, "rules").is_some_and(|(_, rules)| {
-        is_mapping(rules)
+fn is_adapter_values(root: &Value) -> bool {
+    let rules = root.get("rules").is_some_and(|rules| {
+        rules.is_object()
             && ["custom", "external", "resource", "default"]
                 .iter()
-                .any(|k| get(rules, k).is_some())
+                .any(|k| rules.get(k).is_some())
     });
-    let prometheus_url =
-        get(root, "prometheus").is_some_and(|(_, p)| is_mapping(p) && get(p, "url").is_some());
+    let prometheus_url = root
+        .get("prometheus")
+        .is_some_and(|p| p.is_object() && p.get("url").is_some());
     rules || prometheus_url
 }
 
 /// The adapter's own config: `rules`, `externalRules` or `resourceRules`,
 /// where a rule list holds mappings with `seriesQuery` (or `resourceRules`
 /// with `cpu`/`memory`).
-fn is_adapter_config(root: &MarkedYaml<'_>) -> bool {
+fn is_adapter_config(root: &Value) -> bool {
     let rule_list = |key: &str| {
-        get(root, key).is_some_and(|(_, v)| match data(v) {
-            YamlData::Sequence(items) => items
-                .iter()
-                .any(|i| get(i, "seriesQuery").is_some() || get(i, "metricsQuery").is_some()),
-            _ => false,
-        })
+        root.get(key)
+            .and_then(Value::as_array)
+            .is_some_and(|items| {
+                items.iter().any(|i| {
+                    i.is_object()
+                        && (i.get("seriesQuery").is_some() || i.get("metricsQuery").is_some())
+                })
+            })
     };
     rule_list("rules")
         || rule_list("externalRules")
-        || get(root, "resourceRules").is_some_and(|(_, v)| {
-            is_mapping(v) && (get(v, "cpu").is_some() || get(v, "memory").is_some())
-        })
+        || root
+            .get("resourceRules")
+            .is_some_and(|v| v.is_object() && (v.get("cpu").is_some() || v.get("memory").is_some()))
 }
 
 /// A ConfigMap whose data holds an adapter config as a YAML string: the
 /// chart's `config.yaml` key, or any value that mentions `seriesQuery`.
-fn is_adapter_config_map(root: &MarkedYaml<'_>) -> bool {
-    let Some((_, data_node)) = get(root, "data") else {
-        return false;
-    };
-    match data(data_node) {
-        YamlData::Mapping(map) => map.iter().any(|(_, v)| match data(v) {
-            YamlData::Value(Scalar::String(s)) => {
-                s.contains("seriesQuery") || s.contains("resourceRules:")
-            }
-            _ => false,
-        }),
-        _ => false,
-    }
+fn is_adapter_config_map(root: &Value) -> bool {
+    root.get("data")
+        .and_then(Value::as_object)
+        .is_some_and(|map| {
+            map.values().any(|v| {
+                v.as_str()
+                    .is_some_and(|s| s.contains("seriesQuery") || s.contains("resourceRules:"))
+            })
+        })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use saphyr::LoadableYamlNode;
+    use saphyr::{LoadableYamlNode, MarkedYaml};
 
     fn kind_of(text: &str) -> ObjectKind {
-        classify(&MarkedYaml::load_from_str(text).unwrap()[0]).kind
+        classify(&scaleplan_diag::yaml::to_json(
+            &MarkedYaml::load_from_str(text).unwrap()[0],
+        ))
+        .kind
     }
 
     #[test]
@@ -267,7 +261,7 @@ mod tests {
 #[cfg(test)]
 mod kind_field {
     use super::*;
-    use saphyr::LoadableYamlNode;
+    use saphyr::{LoadableYamlNode, MarkedYaml};
 
     /// The index finds objects of an [`ObjectKind`] by their `kind` as
     /// written: every kind classification gives must have that `kind`.
@@ -295,7 +289,7 @@ mod kind_field {
         for (api_version, kind) in cases {
             let text = format!("apiVersion: {api_version}\nkind: {kind}\n");
             let docs = MarkedYaml::load_from_str(&text).unwrap();
-            let object = classify(&docs[0]);
+            let object = classify(&scaleplan_diag::yaml::to_json(&docs[0]));
             match object.kind.kind_field() {
                 Some(k) => assert_eq!(k, kind, "{api_version} {kind}"),
                 None => assert_eq!(object.kind, ObjectKind::OtherObject, "{kind}"),

@@ -10,6 +10,7 @@ mod body_store;
 pub mod checks;
 pub mod cli;
 pub mod config;
+pub mod document;
 pub mod engine;
 pub mod fuzzing;
 pub mod index;

@@ -5,9 +5,9 @@
 //! it had already read when it meets a syntax error. A linter wants the
 //! opposite on all three counts, so this module drives saphyr's event parser
 //! itself:
-//! - each document is built by a fresh `YamlLoader` and handed to the caller
-//!   as soon as it ends, then dropped (memory follows the largest document,
-//!   not the file);
+//! - each document is built (JSON and positions, see [`crate::document`])
+//!   and handed to the caller as soon as it ends, then dropped (memory
+//!   follows the largest document, not the file);
 //! - duplicate keys are recorded as findings and loading goes on (last value
 //!   wins, like `kubectl`);
 //! - alias expansion keeps saphyr's node budget, per document: a
@@ -15,9 +15,10 @@
 //! - after a syntax error, reading resumes at the next `---` line, so one bad
 //!   document does not hide the rest of the file.
 
-use saphyr::{LoadableYamlNode, MarkedYaml, ScanError, YamlLoader};
+use crate::document::{Builder, Place, Positions};
+use saphyr::{MarkedYaml, ScanError, YamlLoader};
 use saphyr_parser::{Event, Parser, Span, SpannedEventReceiver};
-use std::borrow::Cow;
+use serde_json::Value;
 
 /// A problem met while reading YAML, before any rule runs.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,17 +34,20 @@ pub enum ParseProblem {
     /// A key appears twice in one mapping: the second occurrence and the first.
     DuplicateKey {
         key: String,
-        span: Span,
-        first: Span,
+        span: Place,
+        first: Place,
     },
     /// Alias expansion exceeded the node budget.
     AliasBudget { line: usize, col: usize },
 }
 
 /// One document, parsed, with its 0-based position in the file.
-pub struct ParsedDocument<'d, 'i> {
+pub struct ParsedDocument {
     pub index: usize,
-    pub root: &'d MarkedYaml<'i>,
+    /// The document the way Kubernetes' decoder reads it.
+    pub json: Value,
+    /// Where each node of `json` is in the file.
+    pub positions: Positions,
     /// First and last line of the document (1-based, inclusive), so that
     /// [`read_document_at`] can read it again alone.
     pub lines: (usize, usize),
@@ -56,7 +60,7 @@ pub struct ParsedDocument<'d, 'i> {
 /// Documents that are empty (a bare `---`, or comments only) are skipped.
 pub fn read_documents(
     text: &str,
-    on_document: &mut dyn for<'d, 'i> FnMut(ParsedDocument<'d, 'i>),
+    on_document: &mut dyn FnMut(ParsedDocument),
 ) -> Vec<ParseProblem> {
     let mut problems = Vec::new();
     let mut next_index = 0;
@@ -125,7 +129,7 @@ pub fn read_document_at(
     starts: &[usize],
     index: usize,
     lines: (usize, usize),
-    on_document: &mut dyn for<'d, 'i> FnMut(ParsedDocument<'d, 'i>),
+    on_document: &mut dyn FnMut(ParsedDocument),
 ) -> bool {
     let (first, last) = lines;
     let Some(&from) = starts.get(first.wrapping_sub(1)) else {
@@ -142,7 +146,7 @@ pub fn read_document_at(
     let mut padded = "\n".repeat(first - 1);
     padded.push_str(&text[from..to]);
     let mut found = false;
-    let mut only_this = |doc: ParsedDocument<'_, '_>| {
+    let mut only_this = |doc: ParsedDocument| {
         if doc.index == index && !found {
             found = true;
             on_document(doc);
@@ -164,7 +168,7 @@ fn parse_from(
     input: &str,
     first_index: usize,
     first_line: usize,
-    on_document: &mut dyn for<'d, 'i> FnMut(ParsedDocument<'d, 'i>),
+    on_document: &mut dyn FnMut(ParsedDocument),
 ) -> (Result<(), ScanError>, usize, usize) {
     let mut reader = DocumentReader::new(first_index, on_document);
     reader.doc_start = first_line;
@@ -197,33 +201,77 @@ fn pad_to_line(text: &str, line: usize) -> String {
     out
 }
 
-/// One open collection, to detect duplicate keys while events stream by.
-enum Frame<'i> {
-    Sequence,
-    Mapping {
-        keys: Vec<(Cow<'i, str>, Span)>,
-        expecting_key: bool,
-    },
+/// Calls `f` with saphyr's own tree of the document that [`read_documents`]
+/// reported with `index` and `lines` (the scaling-profile checks are written
+/// against it); `false` when it cannot be read again (see
+/// [`read_document_at`]; for a file with lone `\r` line ends, the whole file
+/// is read, and must then parse).
+pub fn with_marked_document(
+    text: &str,
+    index: usize,
+    lines: (usize, usize),
+    f: &mut dyn FnMut(&MarkedYaml<'_>),
+) -> bool {
+    let Some(starts) = line_starts(text) else {
+        let mut loader = marked_loader();
+        let mut parser = Parser::new_from_str(text);
+        if parser.load(&mut loader, true).is_err() || loader.error().is_some() {
+            return false;
+        }
+        return match loader.into_documents().get(index) {
+            Some(doc) => {
+                f(doc);
+                true
+            }
+            None => false,
+        };
+    };
+    let (first, last) = lines;
+    let (Some(&from), true) = (starts.get(first.wrapping_sub(1)), last >= first) else {
+        return false;
+    };
+    let to = starts
+        .get(last)
+        .copied()
+        .unwrap_or(text.len())
+        .min(text.len());
+    let mut padded = "\n".repeat(first - 1);
+    padded.push_str(&text[from.min(to)..to]);
+    let mut loader = marked_loader();
+    let mut parser = Parser::new_from_str(&padded);
+    let _ = parser.load(&mut loader, false);
+    if loader.error().is_some() {
+        return false;
+    }
+    match loader.into_documents().first() {
+        Some(doc) => {
+            f(doc);
+            true
+        }
+        None => false,
+    }
 }
 
-struct DocumentReader<'cb, 'i> {
-    loader: YamlLoader<'i, MarkedYaml<'i>>,
-    frames: Vec<Frame<'i>>,
+fn marked_loader<'i>() -> YamlLoader<'i, MarkedYaml<'i>> {
+    let mut loader = YamlLoader::default();
+    // Duplicates were reported by the first reading.
+    loader.allow_duplicate_keys(true);
+    loader
+}
+
+struct DocumentReader<'cb> {
+    builder: Builder,
     problems: Vec<ParseProblem>,
     next_index: usize,
     /// Line of the current document's start (its `---`, or its first line).
     doc_start: usize,
-    on_document: &'cb mut dyn for<'d, 'j> FnMut(ParsedDocument<'d, 'j>),
+    on_document: &'cb mut dyn FnMut(ParsedDocument),
 }
 
-impl<'cb, 'i> DocumentReader<'cb, 'i> {
-    fn new(
-        first_index: usize,
-        on_document: &'cb mut dyn for<'d, 'j> FnMut(ParsedDocument<'d, 'j>),
-    ) -> Self {
+impl<'cb> DocumentReader<'cb> {
+    fn new(first_index: usize, on_document: &'cb mut dyn FnMut(ParsedDocument)) -> Self {
         DocumentReader {
-            loader: fresh_loader(),
-            frames: Vec::new(),
+            builder: Builder::new(),
             problems: Vec::new(),
             next_index: first_index,
             doc_start: 1,
@@ -231,110 +279,55 @@ impl<'cb, 'i> DocumentReader<'cb, 'i> {
         }
     }
 
-    /// Records a completed node: if it was a mapping key, check it.
-    fn node_done(&mut self, key: Option<(Cow<'i, str>, Span)>) {
-        if let Some(Frame::Mapping {
-            keys,
-            expecting_key,
-        }) = self.frames.last_mut()
-        {
-            if *expecting_key && let Some((text, span)) = key {
-                if let Some((_, first)) = keys.iter().find(|(k, _)| *k == text) {
-                    self.problems.push(ParseProblem::DuplicateKey {
-                        key: text.to_string(),
-                        span,
-                        first: *first,
-                    });
-                } else {
-                    keys.push((text, span));
-                }
-            }
-            *expecting_key = !*expecting_key;
-        }
-    }
-
-    fn finish_document(&mut self, end_line: usize) {
-        let loader = std::mem::replace(&mut self.loader, fresh_loader());
+    fn finish_document(&mut self, end: Span) {
         let mut problems = std::mem::take(&mut self.problems);
-        if let Some(e) = loader.error() {
-            problems.push(alias_problem(e));
-        }
-        self.frames.clear();
+        problems.extend(self.builder.take_duplicates().into_iter().map(|d| {
+            ParseProblem::DuplicateKey {
+                key: d.key,
+                span: d.at,
+                first: d.first,
+            }
+        }));
         let index = self.next_index;
         self.next_index += 1;
-        let mut docs = loader.into_documents();
-        if docs.is_empty() && !problems.is_empty() {
-            // The loader gave up on this document (alias budget): still hand
-            // it over, so that its problems are reported and it is counted.
-            docs.push(MarkedYaml::from_bare_yaml(saphyr::Yaml::BadValue));
-        }
-        for root in docs {
-            let empty = root.is_badvalue()
-                || matches!(root.data, saphyr::YamlData::Value(saphyr::Scalar::Null));
-            if empty && problems.is_empty() {
-                // An empty document (`---` then nothing, or `null`):
-                // kubectl skips it, so do we; nothing to lint or count.
-                continue;
-            }
-            (self.on_document)(ParsedDocument {
-                index,
-                root: &root,
-                lines: (self.doc_start, end_line),
-                problems: std::mem::take(&mut problems),
-            });
-        }
-    }
-}
-
-fn alias_problem(e: &ScanError) -> ParseProblem {
-    ParseProblem::AliasBudget {
-        line: e.marker().line(),
-        col: e.marker().col(),
-    }
-}
-
-fn fresh_loader<'i>() -> YamlLoader<'i, MarkedYaml<'i>> {
-    let mut loader = YamlLoader::default();
-    // Duplicates are reported by `DocumentReader`, not fatal.
-    loader.allow_duplicate_keys(true);
-    loader
-}
-
-impl<'i> SpannedEventReceiver<'i> for DocumentReader<'_, 'i> {
-    fn on_event(&mut self, ev: Event<'i>, span: Span) {
-        let done = match &ev {
-            Event::Scalar(text, ..) => Some(Some((text.clone(), span))),
-            Event::Alias(_) => Some(None),
-            Event::MappingStart(..) => {
-                self.frames.push(Frame::Mapping {
-                    keys: Vec::new(),
-                    expecting_key: true,
-                });
-                None
-            }
-            Event::SequenceStart(..) => {
-                self.frames.push(Frame::Sequence);
-                None
-            }
-            Event::MappingEnd | Event::SequenceEnd => {
-                self.frames.pop();
-                Some(None)
-            }
-            _ => None,
+        let (json, positions, empty) = match self.builder.finish(end) {
+            Some(b) => (b.json, b.positions, b.empty),
+            // Alias expansion went over budget (the problem is recorded):
+            // the document is given up, but reported and counted.
+            None => (Value::Null, Positions::default(), false),
         };
-        if matches!(ev, Event::DocumentStart(_)) {
-            self.doc_start = span.start.line();
+        if empty && problems.is_empty() {
+            // An empty document (`---` then nothing, or `null`): kubectl
+            // skips it, so do we; nothing to lint or count.
+            return;
         }
-        let end = matches!(ev, Event::DocumentEnd);
-        self.loader.on_event(ev, span);
-        if let Some(key) = done {
-            self.node_done(key);
-        }
-        if end {
-            // An implicit end is marked at the next `---` (or the end of the
-            // input): that line may belong to the next document, which is
-            // harmless for `read_document_at` (it reads one document).
-            self.finish_document(span.start.line().max(self.doc_start));
+        // An implicit end is marked at the next `---` (or the end of the
+        // input): that line may belong to the next document, which is
+        // harmless for `read_document_at` (it reads one document).
+        let end_line = end.start.line().max(self.doc_start);
+        (self.on_document)(ParsedDocument {
+            index,
+            json,
+            positions,
+            lines: (self.doc_start, end_line),
+            problems,
+        });
+    }
+}
+
+impl<'i> SpannedEventReceiver<'i> for DocumentReader<'_> {
+    fn on_event(&mut self, ev: Event<'i>, span: Span) {
+        match ev {
+            Event::DocumentStart(_) => self.doc_start = span.start.line(),
+            Event::DocumentEnd => self.finish_document(span),
+            ev => {
+                if !self.builder.on_event(ev, span) {
+                    self.problems.push(ParseProblem::AliasBudget {
+                        line: span.start.line(),
+                        col: span.start.col(),
+                    });
+                }
+            }
         }
     }
 }
@@ -359,7 +352,7 @@ mod tests {
             .iter()
             .map(|p| match p {
                 ParseProblem::DuplicateKey { key, span, first } => {
-                    (key.clone(), span.start.line(), first.start.line())
+                    (key.clone(), span.line(), first.line())
                 }
                 other => panic!("{other:?}"),
             })
@@ -377,15 +370,9 @@ mod tests {
         assert_eq!(problems.len(), 2);
     }
 
-    /// A tree's debug form without character offsets (`index`), which only
-    /// the padding changes and nothing reads: lines and columns must match.
-    fn tree(root: &MarkedYaml<'_>) -> String {
-        let re = regex::Regex::new(r"index: \d+, ").unwrap();
-        re.replace_all(&format!("{root:?}"), "").into_owned()
-    }
-
     /// Every document read again alone is the document read with its file:
-    /// same tree, same lines and columns (the locate pass relies on it).
+    /// same JSON, same lines and columns (the locate pass relies on it),
+    /// and saphyr's tree of it is there for the profile checks.
     #[test]
     fn a_document_read_alone_is_the_one_read_with_its_file() {
         let texts = [
@@ -399,17 +386,22 @@ mod tests {
         for text in texts {
             let mut whole = Vec::new();
             read_documents(text, &mut |d| {
-                whole.push((d.index, d.lines, tree(d.root)));
+                whole.push((d.index, d.lines, tree(&d)));
             });
             assert!(!whole.is_empty(), "{text:?}");
             for (index, lines, expected) in &whole {
                 let mut alone = None;
                 let starts = line_starts(text).unwrap();
                 let found = read_document_at(text, &starts, *index, *lines, &mut |d| {
-                    alone = Some((d.index, tree(d.root)));
+                    alone = Some((d.index, tree(&d)));
                 });
                 assert!(found, "document {index} of {text:?} not found at {lines:?}");
                 assert_eq!(alone, Some((*index, expected.clone())), "{text:?}");
+                let mut marked = None;
+                assert!(with_marked_document(text, *index, *lines, &mut |root| {
+                    marked = Some(scaleplan_diag::yaml::to_json(root).to_string());
+                }));
+                assert_eq!(marked.as_deref(), expected.split('|').next(), "{text:?}");
             }
         }
         // Lone CR line ends: the caller reads the whole file instead.
@@ -420,6 +412,11 @@ mod tests {
         let starts = line_starts(text).unwrap();
         assert!(!read_document_at(text, &starts, 1, (9, 9), &mut |_| {}));
         assert!(!read_document_at(text, &starts, 0, (1, 1), &mut |_| {}));
+    }
+
+    /// A document's JSON and positions, comparable.
+    fn tree(d: &ParsedDocument) -> String {
+        format!("{}|{:?}", d.json, d.positions)
     }
 
     #[test]

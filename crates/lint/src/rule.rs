@@ -20,14 +20,13 @@
 //!   so that memory stays small on large inputs. Their findings are located
 //!   by JSON pointer and resolved to `line:col` by the engine.
 
+use crate::document::Positions;
 use crate::index::Index;
 use crate::kind::{ObjectKind, ObjectType};
 use crate::version::KubeVersion;
-use saphyr::MarkedYaml;
-use scaleplan_diag::yaml::{field_path, pointer_location, value_location};
+use scaleplan_diag::yaml::field_path;
 use scaleplan_diag::{Diagnostic, Severity, SourceFile};
 use serde_json::Value;
-use std::cell::OnceCell;
 
 /// A lint rule: its identity, defaults and check. Declared once per rule
 /// file as `pub(crate) const RULE: Rule`.
@@ -50,7 +49,7 @@ pub struct Rule {
 #[derive(Clone, Copy)]
 pub enum Check {
     /// On each document on its own.
-    Document(fn(&DocumentContext<'_, '_>, &mut Findings<'_>)),
+    Document(fn(&DocumentContext<'_>, &mut Findings<'_>)),
     /// Once, over the index of every object of the input set.
     Objects(fn(&ObjectsContext<'_>, &mut Findings<'_>)),
     /// Reported by the engine itself while reading input (syntax, duplicate
@@ -70,31 +69,32 @@ impl std::fmt::Debug for Check {
 }
 
 /// What a [`Check::Document`] rule sees: one document, with positions.
-pub struct DocumentContext<'a, 'i> {
+pub struct DocumentContext<'a> {
     pub source: &'a SourceFile,
     /// 0-based index of the document in its file.
     pub index: usize,
-    pub root: &'a MarkedYaml<'i>,
     pub object: &'a ObjectType,
     pub kubernetes_version: KubeVersion,
-    json: OnceCell<Value>,
+    json: Value,
+    positions: &'a Positions,
 }
 
-impl<'a, 'i> DocumentContext<'a, 'i> {
+impl<'a> DocumentContext<'a> {
     pub fn new(
         source: &'a SourceFile,
         index: usize,
-        root: &'a MarkedYaml<'i>,
+        json: Value,
+        positions: &'a Positions,
         object: &'a ObjectType,
         kubernetes_version: KubeVersion,
     ) -> Self {
         DocumentContext {
             source,
             index,
-            root,
             object,
             kubernetes_version,
-            json: OnceCell::new(),
+            json,
+            positions,
         }
     }
 
@@ -102,25 +102,20 @@ impl<'a, 'i> DocumentContext<'a, 'i> {
         self.object.kind
     }
 
-    /// The document as JSON, the way Kubernetes' decoder would see it;
-    /// converted once, on first use.
+    /// The document as JSON, the way Kubernetes' decoder would see it.
     pub fn json(&self) -> &Value {
-        self.json
-            .get_or_init(|| scaleplan_diag::yaml::to_json(self.root))
+        &self.json
     }
 
     /// The value at a JSON pointer (`/spec/minReplicas`).
     pub fn get(&self, pointer: &str) -> Option<&Value> {
-        self.json().pointer(pointer)
+        self.json.pointer(pointer)
     }
 
     /// The document as JSON, taken out of the context once the rules are
     /// done (the engine prunes it into the index without copying it).
     pub(crate) fn into_json(self) -> Value {
-        match self.json.into_inner() {
-            Some(v) => v,
-            None => scaleplan_diag::yaml::to_json(self.root),
-        }
+        self.json
     }
 
     /// `metadata.name`, when it is a string.
@@ -137,7 +132,8 @@ impl<'a, 'i> DocumentContext<'a, 'i> {
     /// deepest parent that exists, for a missing field), with the field path set.
     pub fn finding(&self, pointer: &str, message: impl Into<String>) -> Finding {
         Finding::located(
-            pointer_location(self.source, self.root, pointer),
+            self.positions
+                .pointer_location(self.source, &self.json, pointer),
             pointer,
             message,
         )
@@ -146,7 +142,8 @@ impl<'a, 'i> DocumentContext<'a, 'i> {
     /// A finding about the value at `pointer` (the caret goes under the value).
     pub fn value_finding(&self, pointer: &str, message: impl Into<String>) -> Finding {
         Finding::located(
-            value_location(self.source, self.root, pointer),
+            self.positions
+                .value_location(self.source, &self.json, pointer),
             pointer,
             message,
         )

@@ -11,8 +11,7 @@
 //! cross-object rules reported on it); the text after `--` is the reason,
 //! kept for reviewers. IDs are matched case-insensitively.
 
-use saphyr::MarkedYaml;
-use scaleplan_diag::yaml::{data, get};
+use serde_json::Value;
 
 /// The annotation key.
 pub const IGNORE_ANNOTATION: &str = "scaleplan.dev/ignore";
@@ -50,14 +49,12 @@ impl Suppression {
     }
 
     /// Reads the annotation from a document, if it has one.
-    pub fn of_document(root: &MarkedYaml<'_>) -> Option<Self> {
-        let (_, meta) = get(root, "metadata")?;
-        let (_, annotations) = get(meta, "annotations")?;
-        let (_, value) = get(annotations, IGNORE_ANNOTATION)?;
-        match data(value) {
-            saphyr::YamlData::Value(saphyr::Scalar::String(s)) => Some(Self::parse(s)),
-            _ => None,
-        }
+    pub fn of_document(root: &Value) -> Option<Self> {
+        let value = root
+            .get("metadata")?
+            .get("annotations")?
+            .get(IGNORE_ANNOTATION)?;
+        value.as_str().map(Self::parse)
     }
 }
 

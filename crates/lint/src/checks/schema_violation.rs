@@ -60,7 +60,7 @@ pub(crate) const RULE: Rule = Rule {
     check: Check::Document(check),
 };
 
-fn check(ctx: &DocumentContext<'_, '_>, out: &mut Findings) {
+fn check(ctx: &DocumentContext<'_>, out: &mut Findings) {
     let (Some(api_version), Some(kind)) = (&ctx.object.api_version, &ctx.object.kind_name) else {
         return;
     };
@@ -110,7 +110,7 @@ fn check(ctx: &DocumentContext<'_, '_>, out: &mut Findings) {
 /// allowed name as a hint. Shared with K8S002, which words it for a target
 /// version newer than the bundled schemas.
 pub(crate) fn report_unknown(
-    ctx: &DocumentContext<'_, '_>,
+    ctx: &DocumentContext<'_>,
     strict: &schema::StrictSchema,
     kind: &str,
     at: &str,

@@ -50,7 +50,7 @@ pub(crate) const RULE: Rule = Rule {
     check: Check::Document(check),
 };
 
-fn check(ctx: &DocumentContext<'_, '_>, out: &mut Findings) {
+fn check(ctx: &DocumentContext<'_>, out: &mut Findings) {
     if ctx.kubernetes_version <= KubeVersion::SCHEMAS {
         return; // K8S001 reports them as errors
     }

@@ -45,7 +45,7 @@ pub(crate) const RULE: Rule = Rule {
     check: Check::Document(check),
 };
 
-fn check(ctx: &DocumentContext<'_, '_>, out: &mut Findings) {
+fn check(ctx: &DocumentContext<'_>, out: &mut Findings) {
     let Some(Value::Array(containers)) = ctx.get("/spec/template/spec/containers") else {
         return;
     };

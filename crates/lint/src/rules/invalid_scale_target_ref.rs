@@ -64,7 +64,7 @@ const NOT_SCALABLE: [&str; 9] = [
     "PodDisruptionBudget",
 ];
 
-fn check(ctx: &DocumentContext<'_, '_>, out: &mut Findings) {
+fn check(ctx: &DocumentContext<'_>, out: &mut Findings) {
     if ctx.kind() != ObjectKind::HorizontalPodAutoscaler {
         return;
     }

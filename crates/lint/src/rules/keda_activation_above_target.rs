@@ -47,7 +47,7 @@ fn number(v: &Value) -> Option<f64> {
     }
 }
 
-fn check(ctx: &DocumentContext<'_, '_>, out: &mut Findings) {
+fn check(ctx: &DocumentContext<'_>, out: &mut Findings) {
     if ctx.kind() != ObjectKind::ScaledObject {
         return;
     }

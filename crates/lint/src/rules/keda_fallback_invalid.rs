@@ -42,7 +42,7 @@ pub(crate) const RULE: Rule = Rule {
     check: Check::Document(check),
 };
 
-fn check(ctx: &DocumentContext<'_, '_>, out: &mut Findings) {
+fn check(ctx: &DocumentContext<'_>, out: &mut Findings) {
     if ctx.kind() != ObjectKind::ScaledObject || ctx.get("/spec/fallback").is_none() {
         return;
     }

@@ -67,7 +67,7 @@ const KEYWORDS: [&str; 16] = [
     "max",
 ];
 
-fn check(ctx: &DocumentContext<'_, '_>, out: &mut Findings) {
+fn check(ctx: &DocumentContext<'_>, out: &mut Findings) {
     if ctx.kind() != ObjectKind::ScaledObject {
         return;
     }

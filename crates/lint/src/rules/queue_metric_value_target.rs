@@ -97,7 +97,7 @@ const QUEUE_SCALERS: [&str; 16] = [
     "artemis-queue",
 ];
 
-fn check(ctx: &DocumentContext<'_, '_>, out: &mut Findings) {
+fn check(ctx: &DocumentContext<'_>, out: &mut Findings) {
     if ctx.kind() == ObjectKind::ScaledObject {
         check_keda(ctx, out);
         return;
@@ -142,7 +142,7 @@ fn check(ctx: &DocumentContext<'_, '_>, out: &mut Findings) {
     }
 }
 
-fn check_keda(ctx: &DocumentContext<'_, '_>, out: &mut Findings) {
+fn check_keda(ctx: &DocumentContext<'_>, out: &mut Findings) {
     let Some(Value::Array(triggers)) = ctx.get("/spec/triggers") else {
         return;
     };

@@ -43,7 +43,7 @@ pub(crate) const RULE: Rule = Rule {
     check: Check::Document(check),
 };
 
-fn check(ctx: &DocumentContext<'_, '_>, out: &mut Findings) {
+fn check(ctx: &DocumentContext<'_>, out: &mut Findings) {
     let base = match ctx.kind() {
         ObjectKind::HorizontalPodAutoscaler => "/spec/behavior",
         ObjectKind::ScaledObject => "/spec/advanced/horizontalPodAutoscalerConfig/behavior",
