@@ -39,6 +39,11 @@ impl SourceFile {
         Ok(Self::new(path.display().to_string(), text))
     }
 
+    /// Where each line starts (byte offsets into `text`).
+    pub fn line_starts(&self) -> &[usize] {
+        &self.line_starts
+    }
+
     pub fn line_count(&self) -> usize {
         self.line_starts.len()
     }

@@ -8,7 +8,7 @@ use crate::index::{Index, IndexedObject, PendingObject};
 use crate::input::Input;
 use crate::kind::{ObjectKind, classify};
 use crate::parse::{
-    ParseProblem, line_starts, read_document_at, read_documents, with_marked_document,
+    ParseProblem, has_lone_cr, read_document_at, read_documents, with_marked_document,
 };
 use crate::registry;
 use crate::rule::{Check, DocumentContext, Finding, Findings, ObjectsContext, Rule};
@@ -483,15 +483,15 @@ fn read_input(file: usize, input: &Input, options: &LintOptions) -> FileOutcome 
         if object.kind != ObjectKind::NotAnObject {
             let name = ctx.name().map(str::to_owned);
             let namespace = ctx.namespace().map(str::to_owned);
-            let (body, runs_exporter, has_template) =
-                PendingObject::body_of(object.kind, ctx.into_json());
+            let pending = PendingObject::body_of(object.kind, ctx.into_json());
             outcome.objects.push(PendingObject {
                 object,
                 name,
                 namespace,
-                body,
-                runs_exporter,
-                has_template,
+                body: pending.body,
+                runs_exporter: pending.runs_exporter,
+                has_template: pending.has_template,
+                scale_target: pending.scale_target,
                 file,
                 doc: doc.index,
                 doc_lines: doc.lines,
@@ -716,11 +716,13 @@ fn locate_in_file(input: &Input, index: &Index, findings: &[Finding]) -> Vec<Dia
             out.push(f.diag);
         }
     };
-    let starts = line_starts(&src.text);
+    // The source's own line index serves (the same text), unless lone
+    // `\r`s make the parser count lines differently.
+    let starts = (!has_lone_cr(&src.text)).then(|| src.line_starts());
     let mut whole_file = false;
     for (doc, (lines, fs)) in std::mem::take(&mut by_doc) {
         let mut fs = Some(fs);
-        let found = starts.as_ref().is_some_and(|starts| {
+        let found = starts.is_some_and(|starts| {
             read_document_at(&src.text, starts, doc, lines, &mut |d| {
                 locate(d, fs.take().unwrap_or_default());
             })

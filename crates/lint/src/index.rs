@@ -108,6 +108,10 @@ impl NameArena {
 #[derive(Default)]
 struct Shared {
     names: OnceLock<NameArena>,
+    /// The scale targets of the autoscalers, by object id (sorted).
+    targets: OnceLock<Vec<(u32, TargetRecord)>>,
+    /// Target kinds as written, by number (a handful).
+    target_kinds: OnceLock<Vec<Box<str>>>,
     namespaces: OnceLock<Vec<Box<str>>>,
     bodies: OnceLock<Bodies>,
     /// File names by the engine's file number.
@@ -122,6 +126,25 @@ impl std::fmt::Debug for Shared {
     }
 }
 
+/// Whom an autoscaler scales, kept apart from its body: nearly every
+/// cross-object rule starts from autoscalers and their targets, and a body
+/// load is a parse.
+#[derive(Clone, Copy, Debug)]
+struct TargetRecord {
+    kind: u32,
+    name: NameRef,
+    min_pods: i64,
+}
+
+/// What an autoscaler names as its target (see [`IndexedObject::scale_target`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ScaleTarget {
+    pub kind: String,
+    pub name: String,
+    /// The smallest number of running pods the autoscaler leaves.
+    pub min_pods: i64,
+}
+
 /// What the engine hands the index for one document: identity and the
 /// serialized pruned body (serialized on the thread that read the file).
 pub(crate) struct PendingObject {
@@ -131,6 +154,8 @@ pub(crate) struct PendingObject {
     pub body: Vec<u8>,
     pub runs_exporter: bool,
     pub has_template: bool,
+    /// For an autoscaler: its target.
+    pub scale_target: Option<ScaleTarget>,
     pub file: usize,
     pub doc: usize,
     pub doc_lines: (usize, usize),
@@ -139,15 +164,26 @@ pub(crate) struct PendingObject {
 }
 
 impl PendingObject {
-    /// The pruned copy of `json` (see [`prune`]), serialized, and the
-    /// flags the index keeps in memory (exporter, pod template).
-    pub(crate) fn body_of(kind: ObjectKind, json: Value) -> (Vec<u8>, bool, bool) {
+    /// The pruned copy of `json` (see [`prune`]), serialized, and what the
+    /// index keeps in memory: flags (exporter, pod template) and, for an
+    /// autoscaler, its target.
+    pub(crate) fn body_of(kind: ObjectKind, json: Value) -> PendingBody {
         let pruned = prune(kind, json);
-        let exporter = runs_exporter(&pruned);
-        let template = pruned.pointer("/spec/template").is_some();
-        let bytes = serde_json::to_vec(&pruned).expect("a JSON value serializes");
-        (bytes, exporter, template)
+        PendingBody {
+            runs_exporter: runs_exporter(&pruned),
+            has_template: pruned.pointer("/spec/template").is_some(),
+            scale_target: crate::rules::workload::scale_target(kind, &pruned),
+            body: serde_json::to_vec(&pruned).expect("a JSON value serializes"),
+        }
     }
+}
+
+/// See [`PendingObject::body_of`].
+pub(crate) struct PendingBody {
+    pub body: Vec<u8>,
+    pub runs_exporter: bool,
+    pub has_template: bool,
+    pub scale_target: Option<ScaleTarget>,
 }
 
 fn narrow(n: usize) -> u32 {
@@ -178,6 +214,22 @@ impl IndexedObject {
             .get()
             .expect("the index is finished before rules read it")
             .load(self.id, self.body)
+    }
+
+    /// For an autoscaler: the kind and name of its target and the smallest
+    /// number of pods it leaves running (no body load).
+    pub(crate) fn scale_target(&self) -> Option<(&str, &str, i64)> {
+        let targets = self.shared.targets.get().expect("the index is finished");
+        let id = u32::try_from(self.id).ok()?;
+        let at = targets.binary_search_by_key(&id, |(i, _)| *i).ok()?;
+        let t = targets[at].1;
+        let kinds = self
+            .shared
+            .target_kinds
+            .get()
+            .expect("the index is finished");
+        let names = self.shared.names.get().expect("the index is finished");
+        Some((kinds.get(t.kind as usize)?, names.get(t.name)?, t.min_pods))
     }
 
     /// `metadata.namespace`; `None` when the manifest leaves it to `kubectl -n`.
@@ -262,6 +314,8 @@ pub struct Index {
     types: HashSet<Arc<ObjectType>>,
     writer: Option<BodyWriter>,
     names: NameArena,
+    targets: Vec<(u32, TargetRecord)>,
+    target_kinds: Vec<Box<str>>,
     /// Namespaces by number (record value - 1), and numbers by namespace.
     namespaces: Vec<Box<str>>,
     namespace_ids: HashMap<String, usize>,
@@ -310,6 +364,8 @@ impl Index {
             types: HashSet::new(),
             writer: Some(BodyWriter::new(memory)),
             names: NameArena::default(),
+            targets: Vec::new(),
+            target_kinds: Vec::new(),
             namespaces: Vec::new(),
             namespace_ids: HashMap::new(),
             files: Vec::new(),
@@ -343,6 +399,22 @@ impl Index {
         self.by_kind.entry(object.kind).or_default().push(id32);
         if p.runs_exporter {
             self.exporters.push(id);
+        }
+        if let Some(t) = p.scale_target {
+            let kind = match self.target_kinds.iter().position(|k| **k == *t.kind) {
+                Some(k) => k,
+                None => {
+                    self.target_kinds.push(t.kind.into_boxed_str());
+                    self.target_kinds.len() - 1
+                }
+            };
+            let record = TargetRecord {
+                kind: narrow(kind),
+                name: self.names.add(Some(&t.name)),
+                min_pods: t.min_pods,
+            };
+            // Ids grow with every push: the table stays sorted.
+            self.targets.push((id32, record));
         }
         if let Some(s) = p.suppression {
             self.suppressions.insert(id, s);
@@ -382,6 +454,12 @@ impl Index {
     /// Ends the adding: sorts the lookups and opens the bodies for reading.
     pub(crate) fn finish(&mut self) {
         let _ = self.shared.names.set(std::mem::take(&mut self.names));
+        self.targets.shrink_to_fit();
+        let _ = self.shared.targets.set(std::mem::take(&mut self.targets));
+        let _ = self
+            .shared
+            .target_kinds
+            .set(std::mem::take(&mut self.target_kinds));
         let mut namespaces = std::mem::take(&mut self.namespaces);
         for (ns, i) in std::mem::take(&mut self.namespace_ids) {
             namespaces[i] = ns.into_boxed_str();
@@ -733,12 +811,43 @@ mod chunks {
             body,
             runs_exporter: false,
             has_template: true,
+            scale_target: None,
             file: i / 10,
             doc: i % 10,
             doc_lines: (1, 2),
             file_name: format!("f{}.yaml", i / 10).into(),
             suppression: None,
         }
+    }
+
+    #[test]
+    fn autoscalers_keep_their_targets_apart_from_their_bodies() {
+        let mut index = Index::new(0);
+        for i in 0..5 {
+            let mut p = pending(i);
+            if i % 2 == 1 {
+                p.scale_target = Some(ScaleTarget {
+                    kind: ["Deployment", "Rollout"][i / 2 % 2].into(),
+                    name: format!("target-{i}"),
+                    min_pods: i as i64,
+                });
+            }
+            index.push(p);
+        }
+        index.finish();
+        let targets: Vec<_> = index.objects().map(|o| o.scale_target()).collect();
+        assert_eq!(
+            targets,
+            [
+                None,
+                Some(("Deployment", "target-1", 1)),
+                None,
+                Some(("Rollout", "target-3", 3)),
+                None
+            ]
+        );
+        // Names stay right around the targets' names in the arena.
+        assert_eq!(index.get(3).and_then(IndexedObject::name), Some("app-3"));
     }
 
     #[test]

@@ -100,12 +100,7 @@ pub fn read_documents(
 /// `\n` (old Mac line ends): the YAML parser breaks lines there and this
 /// count would not, so documents must be found by reading the whole file.
 pub fn line_starts(text: &str) -> Option<Vec<usize>> {
-    let b = text.as_bytes();
-    let lone_cr = b
-        .iter()
-        .enumerate()
-        .any(|(i, &c)| c == b'\r' && b.get(i + 1) != Some(&b'\n'));
-    if lone_cr {
+    if has_lone_cr(text) {
         return None;
     }
     Some(
@@ -113,6 +108,16 @@ pub fn line_starts(text: &str) -> Option<Vec<usize>> {
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect(),
     )
+}
+
+/// Whether `text` has a `\r` not followed by `\n` (see [`line_starts`]).
+pub fn has_lone_cr(text: &str) -> bool {
+    let b = text.as_bytes();
+    // Most files have no `\r` at all: one fast scan says so.
+    b.contains(&b'\r')
+        && b.iter()
+            .enumerate()
+            .any(|(i, &c)| c == b'\r' && b.get(i + 1) != Some(&b'\n'))
 }
 
 /// Reads again, alone, the document that [`read_documents`] reported with

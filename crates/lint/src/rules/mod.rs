@@ -65,7 +65,7 @@ mod adapter_rules;
 pub(crate) mod celery_exporter;
 mod hpa_shape;
 mod retired_apis;
-mod workload;
+pub(crate) mod workload;
 
 /// What a rule file usually needs.
 #[allow(unused_imports)]

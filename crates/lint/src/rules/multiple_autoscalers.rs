@@ -72,7 +72,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
 }
 
 fn target_key(a: &Autoscaler<'_>) -> u64 {
-    key_hash(&a.target_kind, &a.target_name)
+    key_hash(a.target_kind, a.target_name)
 }
 
 

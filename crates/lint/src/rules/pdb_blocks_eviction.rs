@@ -153,7 +153,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
                 }
             }
             (None, _) => {
-                candidates.extend(by_value.get(&text_key(&a.target_name)).into_iter().flatten());
+                candidates.extend(by_value.get(&text_key(a.target_name)).into_iter().flatten());
             }
             (Some(_), None) => {}
         }
@@ -205,7 +205,7 @@ fn blocks(
                 .and_then(Value::as_object)
                 .and_then(|m| {
                     m.iter()
-                        .find(|(_, v)| v.as_str() == Some(a.target_name.as_str()))
+                        .find(|(_, v)| v.as_str() == Some(a.target_name))
                 })?;
             (
                 format!("{}/{}", a.target_kind, a.target_name),

@@ -93,10 +93,10 @@ fn near_misses(index: &Index, missing: &[Autoscaler<'_>]) -> Vec<Vec<String>> {
     let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut by_kind_variant: Vec<(u64, u32)> = Vec::new();
     for (i, a) in missing.iter().enumerate() {
-        by_name.entry(a.target_name.as_str()).or_default().push(i);
+        by_name.entry(a.target_name).or_default().push(i);
         let i = u32::try_from(i).expect("fewer than 4 billion autoscalers");
-        for v in deletion_variants(&a.target_name) {
-            by_kind_variant.push((key_hash(&a.target_kind, &v), i));
+        for v in deletion_variants(a.target_name) {
+            by_kind_variant.push((key_hash(a.target_kind, &v), i));
         }
     }
     by_kind_variant.sort_unstable();
@@ -117,7 +117,7 @@ fn near_misses(index: &Index, missing: &[Autoscaler<'_>]) -> Vec<Vec<String>> {
                 let i = i as usize;
                 let a = &missing[i];
                 if o.same_namespace(a.object.namespace())
-                    && one_edit_apart(name, &a.target_name)
+                    && one_edit_apart(name, a.target_name)
                 {
                     found[i].push(o.id);
                 }

@@ -2,7 +2,7 @@
 //! autoscaler names its target, which pods a selector picks, and which
 //! containers a pod template runs. Shared by the cross-object rules.
 
-use crate::index::{Index, IndexedObject};
+use crate::index::{Index, IndexedObject, ScaleTarget};
 use crate::kind::ObjectKind;
 use serde_json::Value;
 
@@ -12,8 +12,8 @@ pub(crate) struct Autoscaler<'a> {
     /// JSON pointer of the reference to the workload (`/spec/scaleTargetRef`).
     pub target_pointer: &'static str,
     /// Kind of the workload (KEDA defaults to `Deployment`).
-    pub target_kind: String,
-    pub target_name: String,
+    pub target_kind: &'a str,
+    pub target_name: &'a str,
     /// The smallest number of running pods the autoscaler leaves.
     pub min_pods: i64,
 }
@@ -46,12 +46,23 @@ pub(crate) fn autoscalers(index: &Index) -> impl Iterator<Item = Autoscaler<'_>>
 }
 
 /// An HPA or ScaledObject as an [`Autoscaler`] (`None`: another kind, or
-/// no target named). Rules that group autoscalers keep ids and call this
-/// again for the few they report on.
+/// no target named). Cheap: the index keeps targets apart from bodies.
 pub(crate) fn autoscaler(o: &IndexedObject) -> Option<Autoscaler<'_>> {
-    let body = o.body();
+    let (target_kind, target_name, min_pods) = o.scale_target()?;
+    Some(Autoscaler {
+        object: o,
+        target_pointer: "/spec/scaleTargetRef",
+        target_kind,
+        target_name,
+        min_pods,
+    })
+}
+
+/// What an HPA or ScaledObject (its pruned body) names as its target, for
+/// the index to keep (`None`: another kind, or no target named).
+pub(crate) fn scale_target(kind: ObjectKind, body: &Value) -> Option<ScaleTarget> {
     let r = body.pointer("/spec/scaleTargetRef");
-    let (kind, name, min) = match o.kind() {
+    let (kind, name, min) = match kind {
         ObjectKind::HorizontalPodAutoscaler => {
             let kind = r.and_then(|r| r.get("kind")).and_then(Value::as_str)?;
             let name = r.and_then(|r| r.get("name")).and_then(Value::as_str)?;
@@ -79,11 +90,9 @@ pub(crate) fn autoscaler(o: &IndexedObject) -> Option<Autoscaler<'_>> {
         }
         _ => return None,
     };
-    Some(Autoscaler {
-        object: o,
-        target_pointer: "/spec/scaleTargetRef",
-        target_kind: kind.to_owned(),
-        target_name: name.to_owned(),
+    Some(ScaleTarget {
+        kind: kind.to_owned(),
+        name: name.to_owned(),
         min_pods: min,
     })
 }
@@ -93,22 +102,22 @@ pub(crate) fn autoscaler(o: &IndexedObject) -> Option<Autoscaler<'_>> {
 /// resources with a scale subresource) by the kind as written and the name.
 pub(crate) fn target<'a>(index: &'a Index, a: &Autoscaler<'a>) -> Option<&'a IndexedObject> {
     let ns = a.object.namespace();
-    let kind = match a.target_kind.as_str() {
+    let kind = match a.target_kind {
         "Deployment" => Some(ObjectKind::Deployment),
         "StatefulSet" => Some(ObjectKind::StatefulSet),
         "ReplicaSet" => Some(ObjectKind::ReplicaSet),
         _ => None,
     };
     let is_target = |o: &&IndexedObject| {
-        o.object.kind_name.as_deref() == Some(a.target_kind.as_str())
-            && o.name() == Some(a.target_name.as_str())
+        o.object.kind_name.as_deref() == Some(a.target_kind)
+            && o.name() == Some(a.target_name)
             && o.same_namespace(ns)
             && o.has_template
     };
     match kind {
-        Some(k) => index.find(k, ns, &a.target_name).find(is_target),
+        Some(k) => index.find(k, ns, a.target_name).find(is_target),
         None => index
-            .find_kind_name(&a.target_kind, &a.target_name)
+            .find_kind_name(a.target_kind, a.target_name)
             .find(is_target),
     }
 }
