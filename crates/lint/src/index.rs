@@ -109,7 +109,7 @@ impl NameArena {
 struct Shared {
     names: OnceLock<NameArena>,
     /// The scale targets of the autoscalers, by object id (sorted).
-    targets: OnceLock<Vec<(u32, TargetRecord)>>,
+    targets: OnceLock<Vec<TargetRecord>>,
     /// Target kinds as written, by number (a handful).
     target_kinds: OnceLock<Vec<Box<str>>>,
     namespaces: OnceLock<Vec<Box<str>>>,
@@ -131,9 +131,12 @@ impl std::fmt::Debug for Shared {
 /// load is a parse.
 #[derive(Clone, Copy, Debug)]
 struct TargetRecord {
+    /// The autoscaler's id.
+    id: u32,
     kind: u32,
     name: NameRef,
-    min_pods: i64,
+    /// Saturated to i32: the API server rejects larger replica counts.
+    min_pods: i32,
 }
 
 /// What an autoscaler names as its target (see [`IndexedObject::scale_target`]).
@@ -221,15 +224,19 @@ impl IndexedObject {
     pub(crate) fn scale_target(&self) -> Option<(&str, &str, i64)> {
         let targets = self.shared.targets.get().expect("the index is finished");
         let id = u32::try_from(self.id).ok()?;
-        let at = targets.binary_search_by_key(&id, |(i, _)| *i).ok()?;
-        let t = targets[at].1;
+        let at = targets.binary_search_by_key(&id, |t| t.id).ok()?;
+        let t = targets[at];
         let kinds = self
             .shared
             .target_kinds
             .get()
             .expect("the index is finished");
         let names = self.shared.names.get().expect("the index is finished");
-        Some((kinds.get(t.kind as usize)?, names.get(t.name)?, t.min_pods))
+        Some((
+            kinds.get(t.kind as usize)?,
+            names.get(t.name)?,
+            i64::from(t.min_pods),
+        ))
     }
 
     /// `metadata.namespace`; `None` when the manifest leaves it to `kubectl -n`.
@@ -314,7 +321,7 @@ pub struct Index {
     types: HashSet<Arc<ObjectType>>,
     writer: Option<BodyWriter>,
     names: NameArena,
-    targets: Vec<(u32, TargetRecord)>,
+    targets: Vec<TargetRecord>,
     target_kinds: Vec<Box<str>>,
     /// Namespaces by number (record value - 1), and numbers by namespace.
     namespaces: Vec<Box<str>>,
@@ -408,13 +415,13 @@ impl Index {
                     self.target_kinds.len() - 1
                 }
             };
-            let record = TargetRecord {
+            // Ids grow with every push: the table stays sorted.
+            self.targets.push(TargetRecord {
+                id: id32,
                 kind: narrow(kind),
                 name: self.names.add(Some(&t.name)),
-                min_pods: t.min_pods,
-            };
-            // Ids grow with every push: the table stays sorted.
-            self.targets.push((id32, record));
+                min_pods: t.min_pods.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32,
+            });
         }
         if let Some(s) = p.suppression {
             self.suppressions.insert(id, s);
@@ -846,6 +853,8 @@ mod chunks {
                 None
             ]
         );
+        // 24 bytes per autoscaler: a large input holds hundreds of thousands.
+        assert!(std::mem::size_of::<TargetRecord>() <= 24);
         // Names stay right around the targets' names in the arena.
         assert_eq!(index.get(3).and_then(IndexedObject::name), Some("app-3"));
     }
