@@ -8,6 +8,9 @@
 //!   thread (the parse the linter needs, positions included), and the bare
 //!   event parse (saphyr-parser, no tree) as the absolute floor.
 //! - `lint DIR JOBS`: the library's lint of every file with JOBS threads.
+//! - `phases DIR`: where one thread's time goes: reading (parse, JSON and
+//!   positions), then the whole lint with no rules, with the document
+//!   rules, with every rule.
 //!
 //! Each prints one `key=value` line; `scripts/bench-lint` runs them, plus
 //! the CLI under `/usr/bin/time` for peak memory, plus kubernetes-validate.

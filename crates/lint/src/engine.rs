@@ -646,7 +646,7 @@ fn run_object_rules(
             let object = f.anchor.as_ref().and_then(|a| index.get(a.object));
             if object.is_some_and(|o| {
                 index
-                    .suppression(o.id)
+                    .suppression(o.id())
                     .is_some_and(|s| s.covers(&f.diag.rule))
             }) {
                 suppressed.fetch_add(1, Ordering::Relaxed);

@@ -27,8 +27,8 @@ use std::sync::{Arc, OnceLock};
 /// pruned body in the body store (`body_store`), loaded by [`IndexedObject::body`].
 #[derive(Clone, Debug)]
 pub struct IndexedObject {
-    /// Position in input order ([`Index::get`]).
-    pub id: usize,
+    /// Position in input order ([`IndexedObject::id`]).
+    id: u32,
     /// Shared by every object of the same kind and apiVersion.
     pub object: Arc<ObjectType>,
     /// `metadata.name`, in the index's name arena (see [`IndexedObject::name`]).
@@ -36,13 +36,13 @@ pub struct IndexedObject {
     /// `metadata.namespace` as a number in the index's namespace table
     /// (0: none, see [`IndexedObject::namespace`]).
     namespace: u32,
-    /// The object has a pod template (`spec.template`): it can be a scale target.
-    pub has_template: bool,
     body: BodyRef,
     shared: Arc<Shared>,
     /// Which input file (engine-internal numbering) and document; u32s
     /// because a large input holds millions of these records.
     file: u32,
+    /// The document's index in its file; the top bit says whether the
+    /// object has a pod template (see [`IndexedObject::has_template`]).
     doc: u32,
     /// The lines the document spans, to read it again alone when a
     /// cross-object finding must be located in it.
@@ -189,11 +189,53 @@ pub(crate) struct PendingBody {
     pub scale_target: Option<ScaleTarget>,
 }
 
+/// An entry of the name lookup: a hash of (kind, name) and an object id,
+/// in 12 bytes (a `(u64, u32)` pair pads to 16; there is one per object).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Key {
+    /// High and low halves, so that the derived order is the hash's.
+    hash: [u32; 2],
+    id: u32,
+}
+
+impl Key {
+    fn new(hash: u64, id: u32) -> Self {
+        Key {
+            hash: [(hash >> 32) as u32, hash as u32],
+            id,
+        }
+    }
+
+    fn hash(&self) -> u64 {
+        u64::from(self.hash[0]) << 32 | u64::from(self.hash[1])
+    }
+}
+
+/// See [`IndexedObject::doc`].
+const TEMPLATE_BIT: u32 = 1 << 31;
+
+/// A document's index in its file, below [`TEMPLATE_BIT`].
+fn doc_number(doc: usize) -> u32 {
+    let n = narrow(doc);
+    assert!(n < TEMPLATE_BIT, "fewer than 2 billion documents per file");
+    n
+}
+
 fn narrow(n: usize) -> u32 {
     u32::try_from(n).expect("fewer than 4 billion files, documents and lines")
 }
 
 impl IndexedObject {
+    /// Position in input order ([`Index::get`]).
+    pub fn id(&self) -> usize {
+        self.id as usize
+    }
+
+    /// The object has a pod template (`spec.template`): it can be a scale target.
+    pub fn has_template(&self) -> bool {
+        self.doc & TEMPLATE_BIT != 0
+    }
+
     pub fn kind(&self) -> ObjectKind {
         self.object.kind
     }
@@ -206,7 +248,10 @@ impl IndexedObject {
     /// The document's index in its file and the lines it spans.
     pub(crate) fn document(&self) -> (usize, (usize, usize)) {
         let (first, last) = self.doc_lines;
-        (self.doc as usize, (first as usize, last as usize))
+        (
+            (self.doc & !TEMPLATE_BIT) as usize,
+            (first as usize, last as usize),
+        )
     }
 
     /// The pruned document (see the module docs for what is kept), loaded
@@ -216,15 +261,14 @@ impl IndexedObject {
             .bodies
             .get()
             .expect("the index is finished before rules read it")
-            .load(self.id, self.body)
+            .load(self.id(), self.body)
     }
 
     /// For an autoscaler: the kind and name of its target and the smallest
     /// number of pods it leaves running (no body load).
     pub(crate) fn scale_target(&self) -> Option<(&str, &str, i64)> {
         let targets = self.shared.targets.get().expect("the index is finished");
-        let id = u32::try_from(self.id).ok()?;
-        let at = targets.binary_search_by_key(&id, |t| t.id).ok()?;
+        let at = targets.binary_search_by_key(&self.id, |t| t.id).ok()?;
         let t = targets[at];
         let kinds = self
             .shared
@@ -285,12 +329,12 @@ impl IndexedObject {
 
     /// A finding at the key of the field at `pointer` in this object's file.
     pub fn finding(&self, pointer: &str, message: impl Into<String>) -> Finding {
-        Finding::anchored(self.id, pointer, false, message.into())
+        Finding::anchored(self.id(), pointer, false, message.into())
     }
 
     /// A finding under the value at `pointer`.
     pub fn value_finding(&self, pointer: &str, message: impl Into<String>) -> Finding {
-        Finding::anchored(self.id, pointer, true, message.into())
+        Finding::anchored(self.id(), pointer, true, message.into())
     }
 }
 
@@ -308,7 +352,7 @@ pub struct Index {
     /// index is finished (sized exactly then, rather than doubled while
     /// adding). One table serves lookups by [`ObjectKind`] too: each has
     /// exactly one `kind` ([`ObjectKind::kind_field`]).
-    by_kind_name: Vec<(u64, u32)>,
+    by_kind_name: Vec<Key>,
     /// Ids of each kind, so that `of_kind` costs what it returns (rules
     /// call it inside loops over other objects).
     by_kind: HashMap<ObjectKind, Vec<u32>>,
@@ -407,6 +451,7 @@ impl Index {
         if p.runs_exporter {
             self.exporters.push(id);
         }
+        let name = self.names.add(p.name.as_deref());
         if let Some(t) = p.scale_target {
             let kind = match self.target_kinds.iter().position(|k| **k == *t.kind) {
                 Some(k) => k,
@@ -419,7 +464,12 @@ impl Index {
             self.targets.push(TargetRecord {
                 id: id32,
                 kind: narrow(kind),
-                name: self.names.add(Some(&t.name)),
+                // Most autoscalers are named after their target: share it.
+                name: if p.name.as_deref() == Some(t.name.as_str()) {
+                    name
+                } else {
+                    self.names.add(Some(&t.name))
+                },
                 min_pods: t.min_pods.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32,
             });
         }
@@ -445,15 +495,14 @@ impl Index {
             .last_mut()
             .expect("a chunk with room")
             .push(IndexedObject {
-                id,
+                id: id32,
                 object,
-                name: self.names.add(p.name.as_deref()),
+                name,
                 namespace,
-                has_template: p.has_template,
                 body,
                 shared: Arc::clone(&self.shared),
                 file: narrow(p.file),
-                doc: narrow(p.doc),
+                doc: doc_number(p.doc) | if p.has_template { TEMPLATE_BIT } else { 0 },
                 doc_lines: (narrow(p.doc_lines.0), narrow(p.doc_lines.1)),
             });
     }
@@ -473,16 +522,14 @@ impl Index {
         }
         let _ = self.shared.namespaces.set(namespaces);
         let named = || {
-            self.objects().filter_map(|o| {
-                let id = u32::try_from(o.id).expect("fewer than 4 billion objects");
-                o.name().map(|name| (o, name, id))
-            })
+            self.objects()
+                .filter_map(|o| o.name().map(|name| (o, name, o.id)))
         };
         let with_kind = || named().filter(|(o, ..)| o.object.kind_name.is_some());
         let mut by_kind_name = Vec::with_capacity(with_kind().count());
         by_kind_name.extend(with_kind().map(|(o, name, id)| {
             let kind = o.object.kind_name.as_deref().unwrap_or_default();
-            (key_hash(kind, name), id)
+            Key::new(key_hash(kind, name), id)
         }));
         by_kind_name.sort_unstable();
         self.by_kind_name = by_kind_name;
@@ -505,12 +552,12 @@ impl Index {
         self.shared.bodies.get().is_some_and(Bodies::failed)
     }
 
-    fn ids_with(keys: &[(u64, u32)], hash: u64) -> impl Iterator<Item = usize> + '_ {
-        let from = keys.partition_point(|&(h, _)| h < hash);
+    fn ids_with(keys: &[Key], hash: u64) -> impl Iterator<Item = usize> + '_ {
+        let from = keys.partition_point(|k| k.hash() < hash);
         keys[from..]
             .iter()
-            .take_while(move |&&(h, _)| h == hash)
-            .map(|&(_, id)| id as usize)
+            .take_while(move |k| k.hash() == hash)
+            .map(|k| k.id as usize)
     }
 
     /// Every object, in input order.
@@ -792,11 +839,12 @@ mod tests {
 #[cfg(test)]
 mod size {
     /// The record is what a large input's memory grows by (plus the name
-    /// and 20 bytes of lookups per object): keep it from creeping up.
+    /// and 16 bytes of lookups per object): keep it from creeping up.
     #[test]
     fn a_record_stays_small() {
         let size = std::mem::size_of::<super::IndexedObject>();
-        assert!(size <= 72, "IndexedObject is {size} bytes");
+        assert!(size <= 64, "IndexedObject is {size} bytes");
+        assert_eq!(std::mem::size_of::<super::Key>(), 12);
     }
 }
 
@@ -866,17 +914,18 @@ mod chunks {
         (0..n).for_each(|i| index.push(pending(i)));
         index.finish();
         assert_eq!(index.len(), n);
-        assert!(index.objects().map(|o| o.id).eq(0..n));
+        assert!(index.objects().map(IndexedObject::id).eq(0..n));
         for id in [0, CHUNK - 1, CHUNK, 2 * CHUNK, n - 1] {
             let o = index.get(id).unwrap();
-            assert_eq!(o.id, id);
+            assert_eq!(o.id(), id);
+            assert!(o.has_template());
             assert_eq!(o.body()["n"], id);
             assert_eq!(o.file_name(), format!("f{}.yaml", id / 10));
             let name = format!("app-{id}");
             let ns = format!("ns-{}", id % 3);
             let found: Vec<usize> = index
                 .find(ObjectKind::Deployment, Some(&ns), &name)
-                .map(|o| o.id)
+                .map(IndexedObject::id)
                 .collect();
             assert_eq!(found, [id]);
             assert!(

@@ -57,7 +57,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
     // only those that share a hash are compared (and built again). A large
     // input holds hundreds of thousands; the pairs are few.
     let mut by_target: Vec<(u64, usize)> = autoscalers(ctx.index)
-        .map(|a| (target_key(&a), a.object.id))
+        .map(|a| (target_key(&a), a.object.id()))
         .collect();
     // Stable: input order within a target.
     by_target.sort_by_key(|&(key, _)| key);

@@ -119,7 +119,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
         };
         let at = pending.len();
         pending.push(Pending {
-            id: pdb.id,
+            id: pdb.id(),
             min_available,
             done: false,
         });

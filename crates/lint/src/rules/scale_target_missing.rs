@@ -101,10 +101,10 @@ fn near_misses(index: &Index, missing: &[Autoscaler<'_>]) -> Vec<Vec<String>> {
     }
     by_kind_variant.sort_unstable();
     let mut found: Vec<Vec<usize>> = vec![Vec::new(); missing.len()];
-    for o in index.objects().filter(|o| o.has_template) {
+    for o in index.objects().filter(|o| o.has_template()) {
         let name = o.name().unwrap_or("");
         for &i in by_name.get(name).into_iter().flatten() {
-            found[i].push(o.id);
+            found[i].push(o.id());
         }
         let Some(kind) = o.object.kind_name.as_deref() else {
             continue;
@@ -119,7 +119,7 @@ fn near_misses(index: &Index, missing: &[Autoscaler<'_>]) -> Vec<Vec<String>> {
                 if o.same_namespace(a.object.namespace())
                     && one_edit_apart(name, a.target_name)
                 {
-                    found[i].push(o.id);
+                    found[i].push(o.id());
                 }
             }
         }

@@ -56,10 +56,10 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
     let mut seen = Vec::new();
     for e in exporter_containers(ctx.index) {
         let w = e.workload;
-        if seen.contains(&w.id) || e.body.pointer(SCRAPE).is_none() {
+        if seen.contains(&w.id()) || e.body.pointer(SCRAPE).is_none() {
             continue;
         }
-        seen.push(w.id);
+        seen.push(w.id());
         if monitored(ctx, w) {
             continue;
         }

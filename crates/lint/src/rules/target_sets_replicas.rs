@@ -52,7 +52,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
         let Some(replicas) = t_body.pointer("/spec/replicas") else {
             continue;
         };
-        if !seen.insert(t.id) {
+        if !seen.insert(t.id()) {
             continue;
         }
         out.push(

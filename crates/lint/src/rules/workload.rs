@@ -112,7 +112,7 @@ pub(crate) fn target<'a>(index: &'a Index, a: &Autoscaler<'a>) -> Option<&'a Ind
         o.object.kind_name.as_deref() == Some(a.target_kind)
             && o.name() == Some(a.target_name)
             && o.same_namespace(ns)
-            && o.has_template
+            && o.has_template()
     };
     match kind {
         Some(k) => index.find(k, ns, a.target_name).find(is_target),
