@@ -363,6 +363,9 @@ mod tests {
             })
             .collect();
         assert_eq!(keys, [("c".into(), 4, 3), ("a".into(), 5, 1)]);
+        // Keys are compared as JSON sees them.
+        let (docs, _) = read("1: a\n01: b\n\"1\": c\nx: 1\n");
+        assert_eq!(docs[0].1.len(), 2, "{:?}", docs[0].1);
     }
 
     #[test]

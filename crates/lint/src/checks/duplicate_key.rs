@@ -1,6 +1,7 @@
 //! ## What it does
 //! Reports a mapping key that appears twice in the same mapping, pointing at
-//! the second occurrence and naming the line of the first.
+//! the second occurrence and naming the line of the first. Keys are compared
+//! as they reach JSON: `1`, `01` and `"1"` are one key there.
 //!
 //! ## Why is this bad?
 //! YAML forbids duplicate keys, but many tools silently keep the last value,
