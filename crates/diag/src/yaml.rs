@@ -129,13 +129,20 @@ fn scalar_to_json(s: &Scalar<'_>) -> Value {
 /// The text of a mapping key as a string (numbers and booleans as written).
 pub fn key_text(k: &MarkedYaml<'_>) -> String {
     match data(k) {
-        YamlData::Value(Scalar::String(s)) => s.to_string(),
-        YamlData::Value(Scalar::Integer(i)) => i.to_string(),
-        YamlData::Value(Scalar::Boolean(b)) => b.to_string(),
-        YamlData::Value(Scalar::FloatingPoint(f)) => f.to_string(),
-        YamlData::Value(Scalar::Null) => "null".into(),
+        YamlData::Value(s) => scalar_key_text(s),
         YamlData::Representation(t, _, _) => t.to_string(),
         _ => String::new(),
+    }
+}
+
+/// The text of a scalar mapping key (numbers and booleans as written).
+pub fn scalar_key_text(s: &Scalar<'_>) -> String {
+    match s {
+        Scalar::String(s) => s.to_string(),
+        Scalar::Integer(i) => i.to_string(),
+        Scalar::Boolean(b) => b.to_string(),
+        Scalar::FloatingPoint(f) => f.to_string(),
+        Scalar::Null => "null".into(),
     }
 }
 

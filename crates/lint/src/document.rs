@@ -505,16 +505,10 @@ fn scalar_json(s: Option<Scalar<'_>>) -> Value {
     }
 }
 
-/// A scalar's text as a mapping key (`scaleplan_diag::yaml::key_text`).
+/// A scalar's text as a mapping key (`None`: saphyr could not read it).
 fn key_text(s: Option<&Scalar<'_>>) -> String {
-    match s {
-        Some(Scalar::String(s)) => s.to_string(),
-        Some(Scalar::Integer(i)) => i.to_string(),
-        Some(Scalar::Boolean(b)) => b.to_string(),
-        Some(Scalar::FloatingPoint(f)) => f.to_string(),
-        Some(Scalar::Null) => "null".into(),
-        None => String::new(),
-    }
+    s.map(scaleplan_diag::yaml::scalar_key_text)
+        .unwrap_or_default()
 }
 
 /// [`key_text`], moving an owned string.

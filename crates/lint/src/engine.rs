@@ -440,9 +440,21 @@ fn read_input(file: usize, input: &Input, options: &LintOptions) -> FileOutcome 
         if object.kind == ObjectKind::ScalingProfile
             && rules.severity(checks::SCALING_PROFILE).is_some()
         {
-            with_marked_document(&src.text, doc.index, doc.lines, &mut |root| {
+            let read = with_marked_document(&src.text, doc.index, doc.lines, &mut |root| {
                 profile_findings = scaleplan_profile::check_document(&src, root, doc.index).1;
             });
+            if !read {
+                // Only a file with old Mac line ends and a syntax error
+                // elsewhere gets here: say so rather than skip the checks.
+                profile_findings.push(
+                    Diagnostic::error(
+                        checks::SCALING_PROFILE,
+                        "this scaling profile could not be read again for its checks",
+                    )
+                    .at(src.location(doc.lines.0, 1, doc.lines.0, 1))
+                    .help("fix the file's syntax errors (and save it with \\n line ends)"),
+                );
+            }
         }
         let ctx = DocumentContext::new(
             &src,

@@ -136,20 +136,9 @@ pub fn read_document_at(
     lines: (usize, usize),
     on_document: &mut dyn FnMut(ParsedDocument),
 ) -> bool {
-    let (first, last) = lines;
-    let Some(&from) = starts.get(first.wrapping_sub(1)) else {
+    let Some(padded) = document_text(text, starts, lines) else {
         return false;
     };
-    if last < first || from > text.len() {
-        return false;
-    }
-    let to = starts
-        .get(last)
-        .copied()
-        .unwrap_or(text.len())
-        .min(text.len());
-    let mut padded = "\n".repeat(first - 1);
-    padded.push_str(&text[from..to]);
     let mut found = false;
     let mut only_this = |doc: ParsedDocument| {
         if doc.index == index && !found {
@@ -158,12 +147,31 @@ pub fn read_document_at(
         }
     };
     let mut reader = DocumentReader::new(index, &mut only_this);
-    reader.doc_start = first;
+    reader.doc_start = lines.0;
     let mut parser = Parser::new_from_str(&padded);
     // One document (multi = false): the rest of the slice, if any, is the
     // start of the next one.
     let _ = parser.load(&mut reader, false);
     found
+}
+
+/// The text of the lines a document spans, preceded by as many empty lines
+/// as come before it, so that positions stay those of the whole file
+/// (`None` when the lines are not in the text).
+fn document_text(text: &str, starts: &[usize], lines: (usize, usize)) -> Option<String> {
+    let (first, last) = lines;
+    let &from = starts.get(first.checked_sub(1)?)?;
+    if last < first || from > text.len() {
+        return None;
+    }
+    let to = starts
+        .get(last)
+        .copied()
+        .unwrap_or(text.len())
+        .min(text.len());
+    let mut padded = "\n".repeat(first - 1);
+    padded.push_str(&text[from..to]);
+    Some(padded)
 }
 
 /// Parses `input` to its end or to its first syntax error; returns the
@@ -231,17 +239,9 @@ pub fn with_marked_document(
             None => false,
         };
     };
-    let (first, last) = lines;
-    let (Some(&from), true) = (starts.get(first.wrapping_sub(1)), last >= first) else {
+    let Some(padded) = document_text(text, &starts, lines) else {
         return false;
     };
-    let to = starts
-        .get(last)
-        .copied()
-        .unwrap_or(text.len())
-        .min(text.len());
-    let mut padded = "\n".repeat(first - 1);
-    padded.push_str(&text[from.min(to)..to]);
     let mut loader = marked_loader();
     let mut parser = Parser::new_from_str(&padded);
     let _ = parser.load(&mut loader, false);

@@ -314,3 +314,36 @@ fn unknown_fields_are_warnings_for_a_newer_target_version() {
         ]
     );
 }
+
+/// A scaling profile is checked against saphyr's tree, read again for it.
+/// With old Mac line ends the whole file is read again, and when that
+/// fails (a syntax error elsewhere) the profile says it went unchecked.
+#[test]
+fn a_profile_that_cannot_be_read_again_says_so() {
+    let profile = "apiVersion: scaleplan.dev/v1alpha1\nkind: ScalingProfile\nmetadata:\n  name: shop-worker\nspec:\n  preset: worker\n  schedule:\n    windows:\n    - name: a\n      start: \"0 8 * * 1-5\"\n      end: \"0 18 * * 1-5\"\n      minReplicas: 5\n    - name: a\n      start: \"0 8 * * 6\"\n      end: \"0 12 * * 6\"\n      minReplicas: 5\n";
+    let options = LintOptions {
+        rules: RuleSet::only(&["PROFILE001"]),
+        ..LintOptions::default()
+    };
+    // Read again alone (LF, and with a broken document after it): checked.
+    for text in [profile.to_owned(), format!("{profile}---\nbad: [\n")] {
+        let r = lint_text("p.yaml", &text, &options);
+        assert!(
+            r.diagnostics
+                .iter()
+                .any(|d| d.rule.starts_with('P') && d.rule != "PROFILE001"),
+            "{:#?}",
+            r.diagnostics
+        );
+    }
+    // Lone `\r` line ends and a syntax error: not checked, and said so.
+    let text = format!("{profile}---\nbad: [\n").replace('\n', "\r");
+    let r = lint_text("p.yaml", &text, &options);
+    let unchecked: Vec<_> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("could not be read again"))
+        .collect();
+    assert_eq!(unchecked.len(), 1, "{:#?}", r.diagnostics);
+    assert_eq!(unchecked[0].location.as_ref().map(|l| l.line), Some(1));
+}
