@@ -78,87 +78,60 @@ pub struct Positions {
     root: u32,
 }
 
-/// What a JSON pointer resolves to: the value's place, the key's place
-/// (absent for the root and for sequence items), and whether the whole
-/// pointer was found (else: the deepest node that exists).
+/// What a JSON pointer resolves to: the value's place and the key's place
+/// (absent for the root and for sequence items). A pointer that goes past
+/// what exists resolves to the deepest node that does, so that a finding
+/// about a missing field points at its parent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Resolved {
     pub key: Option<Place>,
     pub value: Place,
-    pub complete: bool,
 }
 
 impl Positions {
     /// Resolves `pointer` (`/spec/metrics/0/type`) in `json`, the document
     /// these positions were built with.
     pub fn resolve(&self, json: &Value, pointer: &str) -> Resolved {
-        let mut node = self.root;
-        let mut value = json;
-        let mut key = None;
-        let Some(root) = self.nodes.get(node as usize) else {
+        let Some(root) = self.nodes.get(self.root as usize) else {
             return Resolved {
                 key: None,
                 value: Place::default(),
-                complete: false,
             };
         };
         let mut found = Resolved {
             key: None,
             value: root.place,
-            complete: true,
         };
+        let (mut node, mut value) = (root, json);
         for raw in pointer.split('/').skip(1) {
             let seg = unescape(raw);
-            let (i, child) = match value {
-                Value::Object(map) => match map.iter().position(|(k, _)| *k == seg) {
-                    Some(i) => (i, &map[&*seg]),
-                    None => {
-                        return Resolved {
-                            complete: false,
-                            ..found
-                        };
-                    }
-                },
-                Value::Array(items) => match seg.parse::<usize>().ok().filter(|&i| i < items.len())
-                {
-                    Some(i) => {
-                        key = None;
-                        (i, &items[i])
-                    }
-                    None => {
-                        return Resolved {
-                            complete: false,
-                            ..found
-                        };
-                    }
-                },
-                _ => {
-                    return Resolved {
-                        complete: false,
-                        ..found
-                    };
-                }
+            // The child's position among its siblings, and whether it has a key.
+            let step = match value {
+                Value::Object(map) => map
+                    .iter()
+                    .position(|(k, _)| *k == seg)
+                    .map(|i| (i, &map[&*seg], true)),
+                Value::Array(items) => seg
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|i| items.get(i).map(|v| (i, v, false))),
+                _ => None,
             };
-            let mut c = self.nodes[node as usize].first;
+            let Some((i, child, keyed)) = step else {
+                break;
+            };
+            let mut c = node.first;
             for _ in 0..i {
                 c = self.nodes.get(c as usize).map_or(NONE, |n| n.next);
             }
             let Some(n) = self.nodes.get(c as usize) else {
-                return Resolved {
-                    complete: false,
-                    ..found
-                };
+                break;
             };
-            if matches!(value, Value::Object(_)) {
-                key = Some(n.key);
-            }
-            node = c;
-            value = child;
             found = Resolved {
-                key,
+                key: keyed.then_some(n.key),
                 value: n.place,
-                complete: true,
             };
+            (node, value) = (n, child);
         }
         found
     }
