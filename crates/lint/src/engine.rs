@@ -4,7 +4,7 @@
 
 use crate::checks;
 use crate::config::{Config, RuleSetting};
-use crate::index::{Index, IndexedObject, PendingObject};
+use crate::index::{Index, IndexedObject, PendingBody, PendingObject};
 use crate::input::Input;
 use crate::kind::{ObjectKind, classify};
 use crate::parse::{
@@ -495,15 +495,12 @@ fn read_input(file: usize, input: &Input, options: &LintOptions) -> FileOutcome 
         if object.kind != ObjectKind::NotAnObject {
             let name = ctx.name().map(str::to_owned);
             let namespace = ctx.namespace().map(str::to_owned);
-            let pending = PendingObject::body_of(object.kind, ctx.into_json());
+            let body = PendingBody::of(object.kind, ctx.into_json());
             outcome.objects.push(PendingObject {
                 object,
                 name,
                 namespace,
-                body: pending.body,
-                runs_exporter: pending.runs_exporter,
-                has_template: pending.has_template,
-                scale_target: pending.scale_target,
+                body,
                 file,
                 doc: doc.index,
                 doc_lines: doc.lines,

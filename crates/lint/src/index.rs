@@ -154,11 +154,7 @@ pub(crate) struct PendingObject {
     pub object: ObjectType,
     pub name: Option<String>,
     pub namespace: Option<String>,
-    pub body: Vec<u8>,
-    pub runs_exporter: bool,
-    pub has_template: bool,
-    /// For an autoscaler: its target.
-    pub scale_target: Option<ScaleTarget>,
+    pub body: PendingBody,
     pub file: usize,
     pub doc: usize,
     pub doc_lines: (usize, usize),
@@ -166,11 +162,11 @@ pub(crate) struct PendingObject {
     pub suppression: Option<Suppression>,
 }
 
-impl PendingObject {
+impl PendingBody {
     /// The pruned copy of `json` (see [`prune`]), serialized, and what the
     /// index keeps in memory: flags (exporter, pod template) and, for an
     /// autoscaler, its target.
-    pub(crate) fn body_of(kind: ObjectKind, json: Value) -> PendingBody {
+    pub(crate) fn of(kind: ObjectKind, json: Value) -> Self {
         let pruned = prune(kind, json);
         PendingBody {
             runs_exporter: runs_exporter(&pruned),
@@ -181,11 +177,12 @@ impl PendingObject {
     }
 }
 
-/// See [`PendingObject::body_of`].
+/// An object's body as the reading thread hands it over (see [`PendingBody::of`]).
 pub(crate) struct PendingBody {
     pub body: Vec<u8>,
     pub runs_exporter: bool,
     pub has_template: bool,
+    /// For an autoscaler: its target.
     pub scale_target: Option<ScaleTarget>,
 }
 
@@ -431,7 +428,7 @@ impl Index {
             .writer
             .as_mut()
             .expect("objects are added before the index is finished")
-            .append(&p.body);
+            .append(&p.body.body);
         let object = match self.types.get(&p.object) {
             Some(t) => Arc::clone(t),
             None => {
@@ -448,11 +445,11 @@ impl Index {
             self.files[p.file] = p.file_name;
         }
         self.by_kind.entry(object.kind).or_default().push(id32);
-        if p.runs_exporter {
+        if p.body.runs_exporter {
             self.exporters.push(id);
         }
         let name = self.names.add(p.name.as_deref());
-        if let Some(t) = p.scale_target {
+        if let Some(t) = p.body.scale_target {
             let kind = match self.target_kinds.iter().position(|k| **k == *t.kind) {
                 Some(k) => k,
                 None => {
@@ -502,7 +499,7 @@ impl Index {
                 body,
                 shared: Arc::clone(&self.shared),
                 file: narrow(p.file),
-                doc: doc_number(p.doc) | if p.has_template { TEMPLATE_BIT } else { 0 },
+                doc: doc_number(p.doc) | if p.body.has_template { TEMPLATE_BIT } else { 0 },
                 doc_lines: (narrow(p.doc_lines.0), narrow(p.doc_lines.1)),
             });
     }
@@ -858,15 +855,17 @@ mod chunks {
             api_version: Some("apps/v1".into()),
             kind_name: Some("Deployment".into()),
         };
-        let body = serde_json::to_vec(&serde_json::json!({"n": i})).unwrap();
+        let body = PendingBody {
+            body: serde_json::to_vec(&serde_json::json!({"n": i})).unwrap(),
+            runs_exporter: false,
+            has_template: true,
+            scale_target: None,
+        };
         PendingObject {
             object,
             name: Some(format!("app-{i}")),
             namespace: Some(format!("ns-{}", i % 3)),
             body,
-            runs_exporter: false,
-            has_template: true,
-            scale_target: None,
             file: i / 10,
             doc: i % 10,
             doc_lines: (1, 2),
@@ -881,7 +880,7 @@ mod chunks {
         for i in 0..5 {
             let mut p = pending(i);
             if i % 2 == 1 {
-                p.scale_target = Some(ScaleTarget {
+                p.body.scale_target = Some(ScaleTarget {
                     kind: ["Deployment", "Rollout"][i / 2 % 2].into(),
                     name: format!("target-{i}"),
                     min_pods: i as i64,
