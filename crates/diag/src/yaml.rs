@@ -34,6 +34,13 @@ pub fn span_location(src: &SourceFile, span: &Span) -> Location {
 /// Location of a node from its start and end as saphyr marks them: 1-based
 /// line, 0-based column (end line 0: no end).
 pub fn range_location(src: &SourceFile, start: (usize, usize), end: (usize, usize)) -> Location {
+    let [line, column, end_line, end_column] = range_span(src, start, end);
+    src.location(line, column, end_line, end_column)
+}
+
+/// [`range_location`]'s line, column, end line and end column, without a
+/// [`Location`] (which owns the file's name).
+pub fn range_span(src: &SourceFile, start: (usize, usize), end: (usize, usize)) -> [usize; 4] {
     let (line, col) = start;
     let (end_line, mut end_col) = if end.0 == 0 {
         (line, col)
@@ -43,7 +50,7 @@ pub fn range_location(src: &SourceFile, start: (usize, usize), end: (usize, usiz
     if end_line == line {
         end_col = scalar_end(src, line, col, end_col);
     }
-    src.location(line, col + 1, end_line, end_col + 1)
+    [line, col + 1, end_line, end_col + 1]
 }
 
 /// saphyr ends the span of a quoted scalar that is followed by a comment at
@@ -53,38 +60,47 @@ fn scalar_end(src: &SourceFile, line: usize, start: usize, end: usize) -> usize 
     let Some(text) = src.line(line) else {
         return end;
     };
-    let chars: Vec<char> = text.chars().collect();
+    // Columns count characters; on an ASCII line (nearly all) they are bytes,
+    // and this runs for every node a lint run locates: no copy then.
+    if text.is_ascii() {
+        end_in(text.as_bytes(), start, end)
+    } else {
+        end_in(&text.chars().collect::<Vec<char>>(), start, end)
+    }
+}
+
+/// [`scalar_end`] over a line's characters.
+fn end_in<C: Copy + Into<char>>(chars: &[C], start: usize, end: usize) -> usize {
+    let at = |i: usize| -> char { chars[i].into() };
     let end = end.min(chars.len());
     if start >= end {
         return end;
     }
-    let seg = &chars[start..end];
-    let quote = seg[0];
+    let seg = start..end;
+    let quote = at(start);
     if quote == '"' || quote == '\'' {
-        let mut i = 1;
-        while i < seg.len() {
-            let c = seg[i];
+        let mut i = start + 1;
+        while i < seg.end {
+            let c = at(i);
             // A backslash escape in "..." and a doubled quote in '...' skip a character.
             let escaped = (quote == '"' && c == '\\')
-                || (c == quote && quote == '\'' && seg.get(i + 1) == Some(&'\''));
+                || (c == quote && quote == '\'' && i + 1 < seg.end && at(i + 1) == '\'');
             if escaped {
                 i += 1;
             } else if c == quote {
-                return start + i + 1;
+                return i + 1;
             }
             i += 1;
         }
         return end;
     }
-    let cut = seg
-        .windows(2)
-        .position(|w| w[0].is_whitespace() && w[1] == '#')
-        .unwrap_or(seg.len());
-    let kept = seg[..cut]
-        .iter()
-        .rposition(|c| !c.is_whitespace())
-        .map_or(1, |p| p + 1);
-    start + kept
+    let cut = (start..end.saturating_sub(1))
+        .find(|&i| at(i).is_whitespace() && at(i + 1) == '#')
+        .unwrap_or(end);
+    (start..cut)
+        .rev()
+        .find(|&i| !at(i).is_whitespace())
+        .map_or(start + 1, |p| p + 1)
 }
 
 /// Plain data of a node, following tags through to the value they annotate.
@@ -274,6 +290,19 @@ mod tests {
         assert_eq!(cols("/a/value"), (2, 10, 14));
         assert_eq!(cols("/a/b"), (3, 6, 11));
         assert_eq!(cols("/a/c"), (4, 6, 13));
+        // Columns count characters on lines that are not ASCII.
+        let src = SourceFile::new(
+            "t.yaml",
+            "é: \"ü\\\"x\"  # ß\nà: ça va  # ô\nb: 'l''é'  # x\n",
+        );
+        let docs = load_documents(&src).unwrap();
+        let cols = |p: &str| {
+            let l = value_location(&src, &docs[0], p);
+            (l.line, l.column, l.end_column)
+        };
+        assert_eq!(cols("/é"), (1, 4, 10));
+        assert_eq!(cols("/à"), (2, 4, 9));
+        assert_eq!(cols("/b"), (3, 4, 10));
     }
 
     #[test]

@@ -12,6 +12,18 @@ use std::io::{BufWriter, Write};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
+/// One entry of the store: a body, serialized, and what `more` writes
+/// after it (where its nodes are, see `places`), framed so that either
+/// reads back alone.
+pub(crate) fn entry(body: &Value, more: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
+    let text = serde_json::to_vec(body).expect("a JSON value serializes");
+    let mut out = Vec::with_capacity(text.len() * 3 / 2 + 5);
+    crate::places::write_unsigned(&mut out, text.len() as u64);
+    out.extend_from_slice(&text);
+    more(&mut out);
+    out
+}
+
 /// Where one body is in the store. The offset is split in two u32s so that
 /// the reference packs into the index record without padding.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -159,16 +171,33 @@ impl Bodies {
     }
 
     fn read(&self, at: BodyRef) -> Option<Value> {
+        let entry = self.entry(at)?;
+        let mut rest = &entry[..];
+        let len = usize::try_from(crate::places::read_unsigned(&mut rest)?).ok()?;
+        serde_json::from_slice(rest.get(..len)?).ok()
+    }
+
+    /// What follows a body in its entry (see `PendingBody::of`): where its
+    /// nodes are in the file.
+    pub(crate) fn places(&self, at: BodyRef) -> Option<Vec<u8>> {
+        let entry = self.entry(at)?;
+        let mut rest = &entry[..];
+        let len = usize::try_from(crate::places::read_unsigned(&mut rest)?).ok()?;
+        Some(rest.get(len..)?.to_vec())
+    }
+
+    /// The bytes of one entry: the body's length, the body, what follows.
+    fn entry(&self, at: BodyRef) -> Option<std::borrow::Cow<'_, [u8]>> {
         let len = at.len as usize;
         match &self.storage {
             Storage::Memory(m) => {
                 let start = usize::try_from(at.offset()).ok()?;
-                serde_json::from_slice(m.get(start..start.checked_add(len)?)?).ok()
+                Some(m.get(start..start.checked_add(len)?)?.into())
             }
             Storage::File(f) => {
                 let mut buf = vec![0; len];
                 read_exact_at(f, &mut buf, at.offset()).ok()?;
-                serde_json::from_slice(&buf).ok()
+                Some(buf.into())
             }
         }
     }
@@ -219,13 +248,14 @@ mod tests {
         let mut w = BodyWriter::new(budget);
         let refs: Vec<BodyRef> = values
             .iter()
-            .map(|v| w.append(&serde_json::to_vec(v).unwrap()))
+            .map(|v| w.append(&entry(v, |out| out.extend_from_slice(b"after"))))
             .collect();
         let bodies = w.finish();
         // Out of order and twice, through the cache and around it.
         for round in 0..2 {
             for (i, (v, r)) in values.iter().zip(&refs).enumerate().rev() {
                 assert_eq!(*bodies.load(i, *r), *v, "round {round}, body {i}");
+                assert_eq!(bodies.places(*r).as_deref(), Some(&b"after"[..]));
             }
         }
         assert!(!bodies.failed());
@@ -246,7 +276,7 @@ mod tests {
     fn two_stores_do_not_share_cache_entries() {
         let one = |v: Value| {
             let mut w = BodyWriter::new(usize::MAX);
-            let r = w.append(&serde_json::to_vec(&v).unwrap());
+            let r = w.append(&entry(&v, |_| {}));
             (w.finish(), r)
         };
         let (a, ra) = one(json!({"a": 1}));

@@ -14,6 +14,7 @@
 //! position, the last value, and moving to the end of its mapping, as
 //! saphyr's map does.
 
+use crate::pointer::unescape;
 use saphyr::Scalar;
 use saphyr_parser::{Event, Span, Tag};
 use scaleplan_diag::{Location, SourceFile};
@@ -50,7 +51,13 @@ impl Place {
 
     /// The location a diagnostic shows (see `scaleplan_diag::yaml::span_location`).
     pub fn location(&self, src: &SourceFile) -> Location {
-        scaleplan_diag::yaml::range_location(
+        let [line, column, end_line, end_column] = self.span(src);
+        src.location(line, column, end_line, end_column)
+    }
+
+    /// [`Place::location`]'s line, column, end line and end column.
+    pub fn span(&self, src: &SourceFile) -> [usize; 4] {
+        scaleplan_diag::yaml::range_span(
             src,
             (self.start.0 as usize, self.start.1 as usize),
             (self.end.0 as usize, self.end.1 as usize),
@@ -149,11 +156,97 @@ impl Positions {
     }
 }
 
-fn unescape(raw: &str) -> Cow<'_, str> {
-    if raw.contains('~') {
-        Cow::Owned(raw.replace("~1", "/").replace("~0", "~"))
-    } else {
-        Cow::Borrowed(raw)
+/// One node of a pruned copy of a document, as [`Positions::walk_pruned`]
+/// visits it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PrunedNode {
+    /// Where the node is. `complete`: the copy has all of the original's
+    /// children (a scalar always does), so a child the copy lacks is one the
+    /// document lacks too.
+    At {
+        key: Option<Place>,
+        value: Place,
+        complete: bool,
+    },
+    /// The node could not be matched with the document's (kept whole, so
+    /// that pre-order numbers stay aligned; never met for a copy made with
+    /// `index::prune`).
+    Unknown,
+}
+
+impl Positions {
+    /// Visits every node of `pruned`, a copy of `full` (the document these
+    /// positions were built with) that keeps some fields of its mappings,
+    /// in pre-order (mapping entries in `pruned`'s order), each with its
+    /// place in the document: where [`Positions::resolve`] would find it.
+    pub fn walk_pruned(&self, full: &Value, pruned: &Value, visit: &mut dyn FnMut(PrunedNode)) {
+        match self.nodes.get(self.root as usize) {
+            Some(root) => self.walk(root, None, full, pruned, visit),
+            None => unknown_subtree(pruned, visit),
+        }
+    }
+
+    fn walk(
+        &self,
+        node: &Node,
+        key: Option<Place>,
+        full: &Value,
+        pruned: &Value,
+        visit: &mut dyn FnMut(PrunedNode),
+    ) {
+        let complete = match (full, pruned) {
+            (Value::Object(f), Value::Object(p)) => f.len() == p.len(),
+            (Value::Array(f), Value::Array(p)) => f.len() == p.len(),
+            // A malformed field pruned into an empty mapping.
+            (Value::Object(_) | Value::Array(_), _) | (_, Value::Object(_) | Value::Array(_)) => {
+                false
+            }
+            _ => true,
+        };
+        visit(PrunedNode::At {
+            key,
+            value: node.place,
+            complete,
+        });
+        let nth = |i: usize| {
+            let mut c = node.first;
+            for _ in 0..i {
+                c = self.nodes.get(c as usize).map_or(NONE, |n| n.next);
+            }
+            self.nodes.get(c as usize)
+        };
+        match (full, pruned) {
+            (Value::Object(f), Value::Object(p)) => {
+                for (k, pv) in p {
+                    // By position, as `resolve` finds it (no hashing).
+                    let found = f.iter().enumerate().find(|(_, (fk, _))| *fk == k);
+                    match found.and_then(|(i, (_, fv))| Some((nth(i)?, fv))) {
+                        Some((c, fv)) => self.walk(c, Some(c.key), fv, pv, visit),
+                        None => unknown_subtree(pv, visit),
+                    }
+                }
+            }
+            (Value::Array(f), Value::Array(p)) => {
+                for (i, pv) in p.iter().enumerate() {
+                    match f.get(i).zip(nth(i)) {
+                        Some((fv, c)) => self.walk(c, None, fv, pv, visit),
+                        None => unknown_subtree(pv, visit),
+                    }
+                }
+            }
+            (_, Value::Object(p)) => p.values().for_each(|v| unknown_subtree(v, visit)),
+            (_, Value::Array(p)) => p.iter().for_each(|v| unknown_subtree(v, visit)),
+            _ => {}
+        }
+    }
+}
+
+fn unknown_subtree(v: &Value, visit: &mut dyn FnMut(PrunedNode)) {
+    visit(PrunedNode::Unknown);
+    match v {
+        Value::Object(m) => m.values().for_each(|v| unknown_subtree(v, visit)),
+        Value::Array(a) => a.iter().for_each(|v| unknown_subtree(v, visit)),
+        _ => {}
     }
 }
 

@@ -10,6 +10,7 @@ use crate::kind::{ObjectKind, classify};
 use crate::parse::{
     ParseProblem, has_lone_cr, read_document_at, read_documents, with_marked_document,
 };
+use crate::places::{self, Lookup, Placer};
 use crate::registry;
 use crate::rule::{Check, DocumentContext, Finding, Findings, ObjectsContext, Rule};
 use crate::spill::{DiagnosticSpill, SortedDiagnostics};
@@ -417,6 +418,7 @@ fn read_input(file: usize, input: &Input, options: &LintOptions) -> FileOutcome 
         .collect();
     let rules = &options.rules;
     let file_name: std::sync::Arc<str> = src.name.as_str().into();
+    let placer = Placer::new(&src, &template_lines);
     let problems = read_documents(&src.text, &mut |doc| {
         outcome.summary.documents += 1;
         let object = classify(&doc.json);
@@ -495,7 +497,10 @@ fn read_input(file: usize, input: &Input, options: &LintOptions) -> FileOutcome 
         if object.kind != ObjectKind::NotAnObject {
             let name = ctx.name().map(str::to_owned);
             let namespace = ctx.namespace().map(str::to_owned);
-            let body = PendingBody::of(object.kind, ctx.into_json());
+            let json = ctx.into_json();
+            let body = PendingBody::of(object.kind, &json, |pruned, out| {
+                placer.encode(doc.lines.0, &doc.positions, &json, pruned, out);
+            });
             outcome.objects.push(PendingObject {
                 object,
                 name,
@@ -554,28 +559,20 @@ fn report_template(
     push_engine(&mut outcome.diagnostics, &options.rules, d);
 }
 
-/// Keeps a location inside its file. The YAML parser also breaks lines at
-/// a lone `\r` (old Mac line ends), which `SourceFile` does not, so a
-/// parser position can fall past the last line; point at the end instead.
+/// Names the field a located finding is about, unless its rule did.
+fn name_field(d: &mut Diagnostic, pointer: &str) {
+    if d.field.is_none() && pointer.len() > 1 {
+        d.field = Some(field_path(pointer));
+    }
+}
+
+/// Keeps a diagnostic's location inside its file (see [`places::clamp`]).
 fn clamp_location(src: &SourceFile, d: &mut Diagnostic) {
     let Some(loc) = d.location.as_mut() else {
         return;
     };
-    let last = src.line_count().max(1);
-    let width = |l: usize| src.line(l).map_or(0, |t| t.chars().count()) + 1;
-    if loc.line > last || loc.line == 0 {
-        loc.line = last;
-        loc.column = width(last);
-    }
-    loc.column = loc.column.clamp(1, width(loc.line));
-    if loc.end_line < loc.line || loc.end_line > last {
-        loc.end_line = loc.line;
-        loc.end_column = loc.column;
-    }
-    loc.end_column = loc.end_column.clamp(1, width(loc.end_line));
-    if loc.end_line == loc.line && loc.end_column < loc.column {
-        loc.end_column = loc.column;
-    }
+    [loc.line, loc.column, loc.end_line, loc.end_column] =
+        places::clamp(src, [loc.line, loc.column, loc.end_line, loc.end_column]);
 }
 
 /// Keeps an engine diagnostic if its rule is on, at its effective severity.
@@ -685,16 +682,49 @@ fn run_object_rules(
 /// reading again only the documents they point into.
 fn locate_in_file(input: &Input, index: &Index, findings: &[Finding]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    // By document, with the lines it spans, in file order.
+    // What the records kept with each body cannot answer, by document, with
+    // the lines it spans, in file order.
     let mut by_doc: BTreeMap<usize, ((usize, usize), Vec<Finding>)> = BTreeMap::new();
+    let mut records: BTreeMap<usize, Option<Vec<u8>>> = BTreeMap::new();
     for f in findings {
         let object = f.anchor.as_ref().and_then(|a| index.get(a.object));
+        if let (Some(a), Some(o)) = (&f.anchor, object) {
+            let (_, (first_line, _)) = o.document();
+            let found = records
+                .entry(o.id())
+                .or_insert_with(|| o.places())
+                .as_ref()
+                .map_or(Lookup::Unknown, |r| {
+                    places::lookup(
+                        &o.body(),
+                        r,
+                        o.file_name(),
+                        first_line,
+                        &a.pointer,
+                        a.at_value,
+                    )
+                });
+            match found {
+                Lookup::At(loc) => {
+                    let mut d = f.diag.clone();
+                    d.location = Some(loc);
+                    name_field(&mut d, &a.pointer);
+                    out.push(d);
+                    continue;
+                }
+                Lookup::OnTemplate => continue, // a template value: not the real one
+                Lookup::Unknown => {}
+            }
+        }
         let (doc, lines) = object.map_or((0, (0, 0)), IndexedObject::document);
         by_doc
             .entry(doc)
             .or_insert_with(|| (lines, Vec::new()))
             .1
             .push(f.clone());
+    }
+    if by_doc.is_empty() {
+        return out;
     }
     let Ok(src) = load(input) else {
         // The file changed or vanished since it was read: report unlocated.
@@ -718,9 +748,7 @@ fn locate_in_file(input: &Input, index: &Index, findings: &[Finding]) -> Vec<Dia
                 }
                 f.diag.location = Some(loc);
                 clamp_location(&src, &mut f.diag);
-                if f.diag.field.is_none() && a.pointer.len() > 1 {
-                    f.diag.field = Some(field_path(&a.pointer));
-                }
+                name_field(&mut f.diag, &a.pointer);
             }
             out.push(f.diag);
         }

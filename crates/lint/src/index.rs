@@ -14,6 +14,7 @@
 
 use crate::body_store::{Bodies, BodyRef, BodyWriter};
 use crate::kind::{ObjectKind, ObjectType};
+use crate::pointer::Pointer;
 use crate::rule::Finding;
 use crate::rules::celery_exporter::CeleryExporter;
 use crate::suppress::Suppression;
@@ -163,22 +164,29 @@ pub(crate) struct PendingObject {
 }
 
 impl PendingBody {
-    /// The pruned copy of `json` (see [`prune`]), serialized, and what the
-    /// index keeps in memory: flags (exporter, pod template) and, for an
-    /// autoscaler, its target.
-    pub(crate) fn of(kind: ObjectKind, json: Value) -> Self {
+    /// The pruned copy of `json` (see [`prune`]), serialized, followed by
+    /// what `place` writes for it (the records of [`crate::places`]), and
+    /// what the index keeps in memory: flags (exporter, pod template) and,
+    /// for an autoscaler, its target.
+    pub(crate) fn of(
+        kind: ObjectKind,
+        json: &Value,
+        place: impl FnOnce(&Value, &mut Vec<u8>),
+    ) -> Self {
         let pruned = prune(kind, json);
+        let body = crate::body_store::entry(&pruned, |out| place(&pruned, out));
         PendingBody {
             runs_exporter: runs_exporter(&pruned),
-            has_template: pruned.pointer("/spec/template").is_some(),
+            has_template: pruned.at("/spec/template").is_some(),
             scale_target: crate::rules::workload::scale_target(kind, &pruned),
-            body: serde_json::to_vec(&pruned).expect("a JSON value serializes"),
+            body,
         }
     }
 }
 
 /// An object's body as the reading thread hands it over (see [`PendingBody::of`]).
 pub(crate) struct PendingBody {
+    /// The store's entry (see `body_store::entry`).
     pub body: Vec<u8>,
     pub runs_exporter: bool,
     pub has_template: bool,
@@ -259,6 +267,16 @@ impl IndexedObject {
             .get()
             .expect("the index is finished before rules read it")
             .load(self.id(), self.body)
+    }
+
+    /// The records of where the body's nodes are in the file (see
+    /// [`crate::places`]); `None` when the store cannot be read.
+    pub(crate) fn places(&self) -> Option<Vec<u8>> {
+        self.shared
+            .bodies
+            .get()
+            .expect("the index is finished before rules read it")
+            .places(self.body)
     }
 
     /// For an autoscaler: the kind and name of its target and the smallest
@@ -649,7 +667,7 @@ impl Index {
 
 fn runs_exporter(pruned: &Value) -> bool {
     pruned
-        .pointer("/spec/template/spec/containers")
+        .at("/spec/template/spec/containers")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
@@ -657,97 +675,102 @@ fn runs_exporter(pruned: &Value) -> bool {
         .any(|i| CeleryExporter::from_image(i).is_some())
 }
 
-/// The pruned copy of a document kept in the index. It takes the document
-/// by value and moves the kept fields out of it (no copy), into maps sized
-/// exactly: the index is most of a large run's memory.
-pub fn prune(kind: ObjectKind, json: Value) -> Value {
-    let Value::Object(mut doc) = json else {
+/// The pruned copy of a document kept in the index: the kept fields are
+/// copied (the document stays whole, for [`crate::places`]) into maps sized
+/// exactly.
+pub fn prune(kind: ObjectKind, json: &Value) -> Value {
+    let Value::Object(doc) = json else {
         return Value::Null;
     };
     let is_limit_range = doc.get("kind").and_then(Value::as_str) == Some("LimitRange");
-    let mut out = take(&mut doc, &["apiVersion", "kind"]);
-    if let Some(meta) = doc.shift_remove("metadata") {
+    let mut out = take(doc, &["apiVersion", "kind"]);
+    if let Some(meta) = doc.get("metadata") {
         out.insert("metadata".into(), prune_metadata(meta));
     }
     match kind {
         // A LimitRange's defaults stand in for missing container requests.
         ObjectKind::OtherObject if is_limit_range => {
-            if let Some(spec) = doc.shift_remove("spec") {
-                out.insert("spec".into(), spec);
+            if let Some(spec) = doc.get("spec") {
+                out.insert("spec".into(), spec.clone());
             }
         }
         ObjectKind::OtherObject | ObjectKind::ConfigMap | ObjectKind::NotAnObject => {
             // A custom workload (Argo Rollout, ...) can be a scale target.
-            if let Some(spec) = doc
-                .shift_remove("spec")
-                .filter(|s| s.get("template").is_some())
-            {
+            if let Some(spec) = doc.get("spec").filter(|s| s.get("template").is_some()) {
                 out.insert("spec".into(), prune_workload_spec(spec));
             }
         }
         k if k.is_workload() => {
-            if let Some(spec) = doc.shift_remove("spec") {
+            if let Some(spec) = doc.get("spec") {
                 out.insert("spec".into(), prune_workload_spec(spec));
             }
         }
         _ => {
             // Autoscalers, PDBs, Services, CronJobs, adapter configs: small,
             // and read whole by the rules.
-            out.extend(doc);
+            for (k, v) in doc {
+                if !matches!(k.as_str(), "apiVersion" | "kind" | "metadata") {
+                    out.insert(k.clone(), v.clone());
+                }
+            }
         }
     }
     Value::Object(out)
 }
 
-/// The listed fields of `from`, moved out, in the listed order.
-fn take(from: &mut Map<String, Value>, keys: &[&str]) -> Map<String, Value> {
+/// The listed fields of `from`, copied, in the listed order.
+fn take(from: &Map<String, Value>, keys: &[&str]) -> Map<String, Value> {
     let mut out = Map::with_capacity(keys.iter().filter(|k| from.contains_key(**k)).count());
     for k in keys {
-        if let Some(v) = from.shift_remove(*k) {
-            out.insert((*k).into(), v);
+        if let Some(v) = from.get(*k) {
+            out.insert((*k).into(), v.clone());
         }
     }
     out
 }
 
 /// A mapping's entries; anything else (a malformed manifest) has none.
-fn into_map(v: Value) -> Map<String, Value> {
+fn as_map(v: &Value) -> &Map<String, Value> {
+    static EMPTY: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
     match v {
         Value::Object(m) => m,
-        _ => Map::new(),
+        _ => &EMPTY,
     }
 }
 
-fn pick(from: Value, keys: &[&str]) -> Value {
-    Value::Object(take(&mut into_map(from), keys))
+fn pick(from: &Value, keys: &[&str]) -> Value {
+    Value::Object(take(as_map(from), keys))
 }
 
-fn prune_metadata(meta: Value) -> Value {
-    let mut meta = into_map(meta);
-    let mut out = take(&mut meta, &["name", "namespace", "labels"]);
-    if let Some(Value::Object(mut ann)) = meta.shift_remove("annotations") {
+fn prune_metadata(meta: &Value) -> Value {
+    let meta = as_map(meta);
+    let mut out = take(meta, &["name", "namespace", "labels"]);
+    if let Some(Value::Object(ann)) = meta.get("annotations") {
         // kubectl's last-applied copy doubles an object's size and no rule reads it.
-        ann.shift_remove("kubectl.kubernetes.io/last-applied-configuration");
-        out.insert("annotations".into(), Value::Object(ann));
+        let kept = ann
+            .iter()
+            .filter(|(k, _)| *k != "kubectl.kubernetes.io/last-applied-configuration")
+            .map(|(k, v)| (k.clone(), v.clone()));
+        out.insert("annotations".into(), Value::Object(kept.collect()));
     }
     Value::Object(out)
 }
 
-fn prune_workload_spec(spec: Value) -> Value {
-    let mut spec = into_map(spec);
-    let mut out = take(&mut spec, &["replicas", "selector", "serviceName"]);
-    if let Some(template) = spec.shift_remove("template") {
-        let mut template = into_map(template);
+fn prune_workload_spec(spec: &Value) -> Value {
+    let spec = as_map(spec);
+    let mut out = take(spec, &["replicas", "selector", "serviceName"]);
+    if let Some(template) = spec.get("template") {
+        let template = as_map(template);
         let mut t = Map::new();
-        if let Some(meta) = template.shift_remove("metadata") {
+        if let Some(meta) = template.get("metadata") {
             t.insert("metadata".into(), pick(meta, &["labels", "annotations"]));
         }
-        if let Some(pod) = template.shift_remove("spec") {
-            let mut pod = into_map(pod);
+        if let Some(pod) = template.get("spec") {
+            let pod = as_map(pod);
             let mut p = Map::new();
             for list in ["containers", "initContainers"] {
-                if let Some(Value::Array(cs)) = pod.shift_remove(list) {
-                    let cs = cs.into_iter().map(prune_container).collect();
+                if let Some(Value::Array(cs)) = pod.get(list) {
+                    let cs = cs.iter().map(prune_container).collect();
                     p.insert(list.into(), Value::Array(cs));
                 }
             }
@@ -763,7 +786,7 @@ fn prune_workload_spec(spec: Value) -> Value {
 /// a Celery exporter's (the exporter rules match them with Services and
 /// adapter rules). Most of a large input is workloads, so this is most of
 /// the index's memory.
-fn prune_container(c: Value) -> Value {
+fn prune_container(c: &Value) -> Value {
     let is_exporter = c
         .get("image")
         .and_then(Value::as_str)
@@ -802,7 +825,7 @@ mod tests {
                 "spec": {"volumes": [], "containers": [{"name": "c", "image": "i",
                     "livenessProbe": {}, "resources": {"requests": {"cpu": "1"}}}]}}}
         });
-        let p = prune(ObjectKind::Deployment, d);
+        let p = prune(ObjectKind::Deployment, &d);
         assert_eq!(
             p,
             json!({"apiVersion": "apps/v1", "kind": "Deployment",
@@ -823,8 +846,8 @@ mod tests {
         };
         let d = json!({"kind": "Deployment", "spec": {"template": {"spec": {"containers": [
             container("danihodovic/celery-exporter:0.12.2"), container("shop/web:1.0")]}}}});
-        let p = prune(ObjectKind::Deployment, d);
-        let cs = p.pointer("/spec/template/spec/containers").unwrap();
+        let p = prune(ObjectKind::Deployment, &d);
+        let cs = p.at("/spec/template/spec/containers").unwrap();
         assert_eq!(cs[0], container("danihodovic/celery-exporter:0.12.2"));
         assert_eq!(
             cs[1],
@@ -856,7 +879,7 @@ mod chunks {
             kind_name: Some("Deployment".into()),
         };
         let body = PendingBody {
-            body: serde_json::to_vec(&serde_json::json!({"n": i})).unwrap(),
+            body: crate::body_store::entry(&serde_json::json!({"n": i}), |_| {}),
             runs_exporter: false,
             has_template: true,
             scale_target: None,

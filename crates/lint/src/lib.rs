@@ -18,6 +18,8 @@ pub mod input;
 pub mod kind;
 pub mod output;
 pub mod parse;
+pub mod places;
+pub mod pointer;
 pub mod registry;
 pub mod rule;
 pub mod rules;

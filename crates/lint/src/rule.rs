@@ -23,6 +23,7 @@
 use crate::document::Positions;
 use crate::index::Index;
 use crate::kind::{ObjectKind, ObjectType};
+use crate::pointer::Pointer;
 use crate::version::KubeVersion;
 use scaleplan_diag::yaml::field_path;
 use scaleplan_diag::{Diagnostic, Severity, SourceFile};
@@ -109,7 +110,7 @@ impl<'a> DocumentContext<'a> {
 
     /// The value at a JSON pointer (`/spec/minReplicas`).
     pub fn get(&self, pointer: &str) -> Option<&Value> {
-        self.json.pointer(pointer)
+        self.json.at(pointer)
     }
 
     /// The document as JSON, taken out of the context once the rules are

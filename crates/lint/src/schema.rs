@@ -11,6 +11,7 @@
 //! `policy/v1beta1`, ...) have no schema here and are left to the
 //! deprecated-API rule.
 
+use crate::pointer::Pointer;
 use jsonschema::Validator;
 use k8s_openapi::api::policy::v1 as policy;
 use k8s_openapi::api::{apps::v1 as apps, autoscaling, batch::v1 as batch, core::v1 as core};
@@ -111,7 +112,7 @@ fn resolve_ref<'s>(root: &'s Value, node: &'s Value) -> &'s Value {
     match node.get("$ref").and_then(Value::as_str) {
         Some(r) => r
             .strip_prefix('#')
-            .and_then(|p| root.pointer(p))
+            .and_then(|p| root.at(p))
             .map_or(node, |n| resolve_ref(root, n)),
         None => node,
     }

@@ -7,11 +7,15 @@
 use proptest::prelude::*;
 use saphyr::{LoadableYamlNode, MarkedYaml, YamlLoader};
 use saphyr_parser::{Event, Parser, Span, SpannedEventReceiver};
-use scaleplan_diag::SourceFile;
 use scaleplan_diag::yaml::{pointer_location, to_json, value_location};
+use scaleplan_diag::{Location, SourceFile};
 use scaleplan_lint::document::{Builder, Built};
+use scaleplan_lint::index::prune;
+use scaleplan_lint::kind::classify;
+use scaleplan_lint::places::{Lookup, Placer, clamp, lookup};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Both loaders side by side, one document at a time.
 struct Both<'i> {
@@ -120,6 +124,7 @@ fn compare(text: &str) {
         let empty = marked.is_badvalue()
             || matches!(marked.data, saphyr::YamlData::Value(saphyr::Scalar::Null));
         assert_eq!(empty, built.empty, "emptiness of document {n} of {text:?}");
+        compare_places(&src, built);
         if text_collision(marked) {
             // Two different YAML keys with the same text (`1` and `"1"`):
             // saphyr's tree keeps both and its lookup finds the first, while
@@ -141,6 +146,61 @@ fn compare(text: &str) {
                 built.positions.value_location(&src, &built.json, &p),
                 "value of {p} in document {n} of {text:?}"
             );
+        }
+    }
+}
+
+/// Pointers the records kept with a pruned body answered (see
+/// `compare_places`), so that a test can tell they were compared at all.
+static ANSWERED: AtomicUsize = AtomicUsize::new(0);
+
+/// The records kept with the document's pruned body (`scaleplan_lint::places`)
+/// locate every pointer as the whole document does, or leave it to the
+/// document; a finding's location is kept inside the file either way.
+fn compare_places(src: &SourceFile, built: &Built) {
+    let kind = classify(&built.json).kind;
+    let pruned = prune(kind, &built.json);
+    let first_line = 3; // any: lines are recorded relative to it
+    let mut records = Vec::new();
+    Placer::new(src, &[]).encode(
+        first_line,
+        &built.positions,
+        &built.json,
+        &pruned,
+        &mut records,
+    );
+    let mut all = Vec::new();
+    pointers(&built.json, String::new(), &mut all);
+    for p in all {
+        for at_value in [false, true] {
+            let want = if at_value {
+                built.positions.value_location(src, &built.json, &p)
+            } else {
+                built.positions.pointer_location(src, &built.json, &p)
+            };
+            let [line, column, end_line, end_column] = clamp(
+                src,
+                [want.line, want.column, want.end_line, want.end_column],
+            );
+            let want = Location {
+                line,
+                column,
+                end_line,
+                end_column,
+                ..want
+            };
+            match lookup(&pruned, &records, &src.name, first_line, &p, at_value) {
+                Lookup::At(got) => {
+                    assert_eq!(
+                        got, want,
+                        "{p} (at value: {at_value}) in {kind:?} {:?}",
+                        built.json
+                    );
+                    ANSWERED.fetch_add(1, Ordering::Relaxed);
+                }
+                Lookup::Unknown => {}
+                Lookup::OnTemplate => panic!("no template lines were given"),
+            }
         }
     }
 }
@@ -173,6 +233,11 @@ fn every_fixture_reads_as_saphyr_reads_it() {
     for text in seeds() {
         compare(&text);
     }
+    let answered = ANSWERED.load(Ordering::Relaxed);
+    assert!(
+        answered > 10_000,
+        "the records answered {answered} pointers"
+    );
 }
 
 #[test]
@@ -200,6 +265,9 @@ fn the_edges_read_as_saphyr_reads_them() {
         "- a\n- - b\n  - c\n- d: e\n  f: g\n",
         "\u{feff}a: 1\r\nb:\r\n  c: 'it''s'  # x\r\n",
         "a: \"30\"  # Scale up\nb: plain  # c\nc: >\n  folded\n  text\nd: .inf\ne: .nan\n",
+        // Columns in characters; old Mac line ends (lines the file does not have).
+        "é: \"ü\\\"x\"  # ß\nà: {b: ça va  , c: [ô]}\nspec: {replicas: 2}\n",
+        "kind: Deployment\rspec:\r  replicas: 2\r",
     ];
     for t in texts {
         compare(t);

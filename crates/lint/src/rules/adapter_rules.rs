@@ -7,6 +7,7 @@
 
 use crate::index::{Index, IndexedObject};
 use crate::kind::ObjectKind;
+use crate::pointer::Pointer;
 use promql_parser::label::MatchOp;
 use promql_parser::parser::{Expr, VectorSelector};
 use serde_json::Value;
@@ -106,14 +107,14 @@ pub(crate) fn rules_of(kind: ObjectKind, doc: &Value) -> Vec<AdapterRule> {
             push(
                 RuleSet::Custom,
                 "/rules/custom",
-                doc.pointer("/rules/custom"),
+                doc.at("/rules/custom"),
                 true,
                 &mut out,
             );
             push(
                 RuleSet::External,
                 "/rules/external",
-                doc.pointer("/rules/external"),
+                doc.at("/rules/external"),
                 true,
                 &mut out,
             );

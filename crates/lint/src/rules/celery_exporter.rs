@@ -4,6 +4,7 @@
 //! OvalMoney/celery-exporter; metrics-pipeline.md §1, §2).
 
 use crate::index::IndexedObject;
+use crate::pointer::Pointer;
 use serde_json::Value;
 use std::rc::Rc;
 
@@ -168,7 +169,7 @@ impl ExporterContainer<'_> {
     /// The container itself.
     pub fn container(&self) -> &Value {
         self.body
-            .pointer("/spec/template/spec/containers")
+            .at("/spec/template/spec/containers")
             .and_then(|cs| cs.get(self.index))
             .unwrap_or(&Value::Null)
     }

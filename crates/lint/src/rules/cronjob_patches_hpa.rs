@@ -28,6 +28,7 @@
 //! - <https://kubernetes.io/docs/reference/kubectl/generated/kubectl_patch/>
 //! - hpa-algorithm.md §12 (maxReplicas must be >= minReplicas)
 
+use crate::pointer::Pointer;
 use super::workload::describe;
 use crate::kind::ObjectKind;
 use crate::rule::{Check, Findings, ObjectsContext, Rule};
@@ -56,7 +57,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
     for cron in ctx.index.of_kind(ObjectKind::CronJob) {
         let base = "/spec/jobTemplate/spec/template/spec/containers";
         let body = cron.body();
-        let Some(Value::Array(containers)) = body.pointer(base) else {
+        let Some(Value::Array(containers)) = body.at(base) else {
             continue;
         };
         for (ci, c) in containers.iter().enumerate() {
@@ -98,7 +99,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
                     };
                     let max = patch
                         .max_replicas
-                        .or_else(|| hpa.body().pointer("/spec/maxReplicas").and_then(Value::as_i64));
+                        .or_else(|| hpa.body().at("/spec/maxReplicas").and_then(Value::as_i64));
                     if let Some(max) = max
                         && min > max
                     {

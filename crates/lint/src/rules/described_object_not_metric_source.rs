@@ -25,6 +25,7 @@
 //! ## References
 //! - metrics-pipeline.md §3.3, §4 bug 13, §5.5
 
+use crate::pointer::Pointer;
 use super::adapter_rules::{all_rules, serves, source_series};
 use super::celery_exporter::{CeleryExporter, exporter_containers};
 use super::hpa_shape::HpaV2;
@@ -53,12 +54,12 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
         let view = HpaV2::from_document(&hpa.body());
         for (i, m) in view.metrics().iter().enumerate() {
             let Some(obj) = m.get("object") else { continue };
-            if obj.pointer("/describedObject/kind").and_then(Value::as_str) != Some("Service") {
+            if obj.at("/describedObject/kind").and_then(Value::as_str) != Some("Service") {
                 continue;
             }
             let (Some(metric), Some(service)) = (
-                obj.pointer("/metric/name").and_then(Value::as_str),
-                obj.pointer("/describedObject/name").and_then(Value::as_str),
+                obj.at("/metric/name").and_then(Value::as_str),
+                obj.at("/describedObject/name").and_then(Value::as_str),
             ) else {
                 continue;
             };
@@ -87,7 +88,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
                 let s = s.body();
                 exporter_pods.iter().any(|e| {
                     e.pod_labels().is_some_and(|l| {
-                        s.pointer("/spec/selector")
+                        s.at("/spec/selector")
                             .is_some_and(|sel| map_selects(sel, l))
                     })
                 })
@@ -103,7 +104,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
                     let s = s.body();
                     exporter_pods.iter().any(|e| {
                         e.pod_labels().is_some_and(|l| {
-                            s.pointer("/spec/selector")
+                            s.at("/spec/selector")
                                 .is_some_and(|sel| map_selects(sel, l))
                         })
                     })

@@ -3,6 +3,7 @@
 //! the rules do the same here, so that one check covers every version, and
 //! keep a map from each converted field back to where the user wrote it.
 
+use crate::pointer::Pointer;
 use serde_json::{Map, Value, json};
 
 /// An HPA converted to autoscaling/v2 (`json` holds the whole document).
@@ -34,7 +35,7 @@ impl HpaV2 {
     }
 
     pub fn get(&self, pointer: &str) -> Option<&Value> {
-        self.json.pointer(pointer)
+        self.json.at(pointer)
     }
 
     /// The metrics, in order (empty when unset).
@@ -89,7 +90,7 @@ impl HpaV2 {
     /// becomes `describedObject` (the conversions of
     /// `pkg/apis/autoscaling/v2beta1/conversion.go`).
     fn convert_v2beta1(&mut self, doc: &Value) {
-        let Some(metrics) = doc.pointer("/spec/metrics").and_then(Value::as_array) else {
+        let Some(metrics) = doc.at("/spec/metrics").and_then(Value::as_array) else {
             return;
         };
         let mut converted = Vec::new();
@@ -273,7 +274,7 @@ pub(crate) fn metric_name(m: &Value) -> Option<(&'static str, &str)> {
     for block in ["object", "external", "pods"] {
         if let Some(n) = m
             .get(block)
-            .and_then(|b| b.pointer("/metric/name"))
+            .and_then(|b| b.at("/metric/name"))
             .and_then(Value::as_str)
         {
             return Some((block, n));

@@ -39,6 +39,7 @@
 use super::adapter_rules::{
     AdapterRule, RuleSet, all_rules, any_adapter, mapped_resources, serves, singular,
 };
+use crate::pointer::Pointer;
 use super::hpa_shape::HpaV2;
 use super::workload::describe;
 use crate::kind::ObjectKind;
@@ -66,7 +67,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
     let defaults_on = ctx
         .index
         .of_kind(ObjectKind::AdapterValues)
-        .any(|v| v.body().pointer("/rules/default").and_then(Value::as_bool) != Some(false));
+        .any(|v| v.body().at("/rules/default").and_then(Value::as_bool) != Some(false));
     for hpa in ctx.index.of_kind(ObjectKind::HorizontalPodAutoscaler) {
         let view = HpaV2::from_document(&hpa.body());
         for (i, m) in view.metrics().iter().enumerate() {
@@ -77,7 +78,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
             ] {
                 let Some(src) = m.get(block) else { continue };
                 let Some(name) = src
-                    .pointer("/metric/name")
+                    .at("/metric/name")
                     .and_then(Value::as_str)
                     .filter(|n| !n.is_empty())
                 else {
@@ -106,7 +107,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
                 if serving.is_empty() {
                     let broken = candidates
                         .iter()
-                        .any(|r| r.rule.pointer("/name/as").and_then(Value::as_str) == Some(name));
+                        .any(|r| r.rule.at("/name/as").and_then(Value::as_str) == Some(name));
                     if defaults_on && set == RuleSet::Custom && !broken {
                         continue;
                     }
@@ -123,7 +124,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
                 }
                 let resource = match block {
                     "object" => src
-                        .pointer("/describedObject/kind")
+                        .at("/describedObject/kind")
                         .and_then(Value::as_str)
                         .map(singular),
                     "pods" => Some("pod".to_owned()),
@@ -134,7 +135,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
                     // query unless the rule says `namespaced: false`.
                     let namespaced = serving.iter().all(|r| {
                         r.rule
-                            .pointer("/resources/namespaced")
+                            .at("/resources/namespaced")
                             .and_then(Value::as_bool)
                             != Some(false)
                             && mapped_resources(r)
@@ -164,7 +165,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
                 mapped_any.sort();
                 mapped_any.dedup();
                 let kind = src
-                    .pointer("/describedObject/kind")
+                    .at("/describedObject/kind")
                     .and_then(Value::as_str)
                     .unwrap_or("Pod");
                 out.push(

@@ -30,6 +30,7 @@
 //! - KEDA `verifyHpas`, `verifyScaledObjects` (apis/keda/v1alpha1/scaledobject_webhook.go)
 //! - <https://github.com/kubernetes/autoscaler/tree/master/vertical-pod-autoscaler#known-limitations>
 
+use crate::pointer::Pointer;
 use super::workload::{Autoscaler, autoscaler, autoscalers};
 use crate::index::key_hash;
 use crate::kind::ObjectKind;
@@ -106,13 +107,13 @@ fn check_vpas(ctx: &ObjectsContext<'_>, by_target: &[(u64, usize)], out: &mut Fi
     for vpa in ctx.index.of_kind(ObjectKind::VerticalPodAutoscaler) {
         let body = vpa.body();
         let mode = body
-            .pointer("/spec/updatePolicy/updateMode")
+            .at("/spec/updatePolicy/updateMode")
             .and_then(Value::as_str)
             .unwrap_or("Auto");
         if !matches!(mode, "Auto" | "Recreate" | "InPlaceOrRecreate") {
             continue;
         }
-        let Some(r) = body.pointer("/spec/targetRef") else {
+        let Some(r) = body.at("/spec/targetRef") else {
             continue;
         };
         let (Some(kind), Some(name)) = (
@@ -121,7 +122,7 @@ fn check_vpas(ctx: &ObjectsContext<'_>, by_target: &[(u64, usize)], out: &mut Fi
         ) else {
             continue;
         };
-        let controlled = controlled_resources(body.pointer("/spec/resourcePolicy"));
+        let controlled = controlled_resources(body.at("/spec/resourcePolicy"));
         let key = key_hash(kind, name);
         let from = by_target.partition_point(|&(k, _)| k < key);
         let candidates = by_target[from..]
@@ -194,7 +195,7 @@ fn scaled_resources(o: &crate::index::IndexedObject) -> Vec<&'static str> {
     let body = o.body();
     match o.kind() {
         ObjectKind::HorizontalPodAutoscaler => {
-            let metrics = body.pointer("/spec/metrics").and_then(Value::as_array);
+            let metrics = body.at("/spec/metrics").and_then(Value::as_array);
             if metrics.is_none_or(|m| m.is_empty()) {
                 add(Some("cpu"));
             }
@@ -209,7 +210,7 @@ fn scaled_resources(o: &crate::index::IndexedObject) -> Vec<&'static str> {
         }
         ObjectKind::ScaledObject => {
             for t in body
-                .pointer("/spec/triggers")
+                .at("/spec/triggers")
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()

@@ -31,6 +31,7 @@
 //! - kube-linter `pdb-min-available`, `pdb-max-unavailable`
 //! - <https://kubernetes.io/docs/tasks/run-application/configure-pdb/>
 
+use crate::pointer::Pointer;
 use super::workload::{Autoscaler, autoscalers, pod_labels, selects, target};
 use crate::index::{IndexedObject, key_hash};
 use crate::kind::ObjectKind;
@@ -88,7 +89,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
     let mut without_labels: Vec<usize> = Vec::new();
     for pdb in ctx.index.of_kind(ObjectKind::PodDisruptionBudget) {
         let body = pdb.body();
-        let max_unavailable = body.pointer("/spec/maxUnavailable").and_then(budget);
+        let max_unavailable = body.at("/spec/maxUnavailable").and_then(budget);
         if let Some(Budget::Count(0) | Budget::Percent(0)) = max_unavailable {
             out.push(
                 pdb.value_finding(
@@ -99,7 +100,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
             );
             continue;
         }
-        let Some(min_available) = body.pointer("/spec/minAvailable").and_then(budget) else {
+        let Some(min_available) = body.at("/spec/minAvailable").and_then(budget) else {
             continue;
         };
         if let Budget::Percent(p) = min_available
@@ -114,7 +115,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
             );
             continue;
         }
-        let Some(selector) = body.pointer("/spec/selector") else {
+        let Some(selector) = body.at("/spec/selector") else {
             continue;
         };
         let at = pending.len();
@@ -189,7 +190,7 @@ fn blocks(
         return None;
     }
     let body = pdb.body();
-    let selector = body.pointer("/spec/selector")?;
+    let selector = body.at("/spec/selector")?;
     // With the workload in the input, match its pod labels; without
     // it, assume the usual convention (`app: <workload name>`).
     let (workload, assumed) = match t {

@@ -33,6 +33,7 @@
 //! - metrics-pipeline.md §3.3, §4 bugs 9, 13, §5.3
 //! - <https://prometheus-operator.dev/docs/developer/getting-started/>
 
+use crate::pointer::Pointer;
 use super::celery_exporter::exporter_containers;
 use super::workload::{describe, map_selects, pod_labels, selects};
 use crate::index::IndexedObject;
@@ -56,7 +57,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
     let mut seen = Vec::new();
     for e in exporter_containers(ctx.index) {
         let w = e.workload;
-        if seen.contains(&w.id()) || e.body.pointer(SCRAPE).is_none() {
+        if seen.contains(&w.id()) || e.body.at(SCRAPE).is_none() {
             continue;
         }
         seen.push(w.id());
@@ -93,18 +94,18 @@ fn monitored(ctx: &ObjectsContext<'_>, w: &IndexedObject) -> bool {
         .filter(|s| s.same_namespace(w.namespace()))
         .filter(|s| {
             s.body()
-                .pointer("/spec/selector")
+                .at("/spec/selector")
                 .is_some_and(|sel| map_selects(sel, labels))
         })
         .collect();
     let by_service = ctx.index.of_kind(ObjectKind::ServiceMonitor).any(|m| {
         let m = m.body();
-        let Some(sel) = m.pointer("/spec/selector") else {
+        let Some(sel) = m.at("/spec/selector") else {
             return false;
         };
         services.iter().any(|s| {
             s.body()
-                .pointer("/metadata/labels")
+                .at("/metadata/labels")
                 .and_then(Value::as_object)
                 .is_some_and(|l| selects(sel, l))
         })
@@ -122,9 +123,9 @@ fn object_metric_on_service_of(ctx: &ObjectsContext<'_>, w: &IndexedObject) -> O
     let labels = pod_labels(&body)?;
     for hpa in ctx.index.of_kind(ObjectKind::HorizontalPodAutoscaler) {
         let hpa_body = hpa.body();
-        let metrics = hpa_body.pointer("/spec/metrics").and_then(Value::as_array);
+        let metrics = hpa_body.at("/spec/metrics").and_then(Value::as_array);
         for m in metrics.into_iter().flatten() {
-            let d = m.pointer("/object/describedObject");
+            let d = m.at("/object/describedObject");
             if d.and_then(|d| d.get("kind")).and_then(Value::as_str) != Some("Service") {
                 continue;
             }
@@ -136,7 +137,7 @@ fn object_metric_on_service_of(ctx: &ObjectsContext<'_>, w: &IndexedObject) -> O
                 .find(ObjectKind::Service, hpa.namespace(), name)
                 .any(|s| {
                     s.body()
-                        .pointer("/spec/selector")
+                        .at("/spec/selector")
                         .is_some_and(|sel| map_selects(sel, labels))
                 });
             if hit {

@@ -30,6 +30,7 @@
 //! - <https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#support-for-resource-metrics>
 //! - KEDA `verifyCPUMemoryScalers` (apis/keda/v1alpha1/scaledobject_webhook.go)
 
+use crate::pointer::Pointer;
 use super::workload::{autoscalers, containers, has_request, target};
 use crate::index::IndexedObject;
 use crate::kind::ObjectKind;
@@ -119,7 +120,7 @@ fn needs(autoscaler: &IndexedObject) -> Vec<Need> {
                     pointer: "/spec/targetCPUUtilizationPercentage".into(),
                 });
             }
-            let metrics = body.pointer("/spec/metrics").and_then(Value::as_array);
+            let metrics = body.at("/spec/metrics").and_then(Value::as_array);
             if autoscaler.object.version() != "v1" && metrics.is_none_or(|m| m.is_empty()) {
                 out.push(Need {
                     resource: "cpu".into(),
@@ -131,8 +132,8 @@ fn needs(autoscaler: &IndexedObject) -> Vec<Need> {
                 for (block, per_container) in [("resource", false), ("containerResource", true)] {
                     let Some(src) = m.get(block) else { continue };
                     // v2beta1 spells the target targetAverageUtilization.
-                    let utilization = src.pointer("/target/averageUtilization").is_some()
-                        || src.pointer("/target/type").and_then(Value::as_str)
+                    let utilization = src.at("/target/averageUtilization").is_some()
+                        || src.at("/target/type").and_then(Value::as_str)
                             == Some("Utilization")
                         || src.get("targetAverageUtilization").is_some();
                     let Some(resource) = src.get("name").and_then(Value::as_str) else {
@@ -155,7 +156,7 @@ fn needs(autoscaler: &IndexedObject) -> Vec<Need> {
             }
         }
         ObjectKind::ScaledObject => {
-            let triggers = body.pointer("/spec/triggers").and_then(Value::as_array);
+            let triggers = body.at("/spec/triggers").and_then(Value::as_array);
             for (i, t) in triggers.into_iter().flatten().enumerate() {
                 let Some(kind @ ("cpu" | "memory")) = t.get("type").and_then(Value::as_str) else {
                     continue;
@@ -164,7 +165,7 @@ fn needs(autoscaler: &IndexedObject) -> Vec<Need> {
                 out.push(Need {
                     resource: kind.into(),
                     container: t
-                        .pointer("/metadata/containerName")
+                        .at("/metadata/containerName")
                         .and_then(Value::as_str)
                         .map(str::to_owned),
                     pointer: format!("/spec/triggers/{i}"),
@@ -186,7 +187,7 @@ fn limit_range_default(
     limit_ranges.iter().any(|o| {
         o.same_namespace(workload.namespace())
             && o.body()
-                .pointer("/spec/limits")
+                .at("/spec/limits")
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()

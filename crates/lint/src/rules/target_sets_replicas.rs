@@ -28,6 +28,7 @@
 //! - kube-score `deployment-targeted-by-hpa-does-not-have-replicas-configured`
 //! - <https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#migrating-deployments-and-statefulsets-to-horizontal-autoscaling>
 
+use crate::pointer::Pointer;
 use super::workload::{autoscalers, target};
 use crate::rule::{Check, Findings, ObjectsContext, Rule};
 use scaleplan_diag::Severity;
@@ -49,7 +50,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
             continue;
         };
         let t_body = t.body();
-        let Some(replicas) = t_body.pointer("/spec/replicas") else {
+        let Some(replicas) = t_body.at("/spec/replicas") else {
             continue;
         };
         if !seen.insert(t.id()) {

@@ -31,6 +31,7 @@
 //! ## References
 //! - metrics-pipeline.md §4 bug 19
 
+use crate::pointer::Pointer;
 use super::adapter_rules::{all_rules, serves, source_series};
 use super::hpa_shape::{HpaV2, metric_name};
 use super::workload::describe;
@@ -79,7 +80,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
                     .iter()
                     .filter(|(_, r)| {
                         serves(r, name) == Some(true)
-                            || r.rule.pointer("/name/as").and_then(|a| a.as_str()) == Some(name)
+                            || r.rule.at("/name/as").and_then(|a| a.as_str()) == Some(name)
                     })
                     .flat_map(|(_, r)| source_series(r))
                     .find(|s| is_output(s));

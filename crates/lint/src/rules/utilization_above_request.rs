@@ -27,6 +27,7 @@
 //! - hpa-algorithm.md §6.1
 //! - <https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/>
 
+use crate::pointer::Pointer;
 use super::hpa_shape::HpaV2;
 use crate::kind::ObjectKind;
 use crate::rule::{Check, DocumentContext, Findings, Rule};
@@ -51,7 +52,7 @@ fn check(ctx: &DocumentContext<'_>, out: &mut Findings) {
         for block in ["resource", "containerResource"] {
             let Some(src) = m.get(block) else { continue };
             let Some(u) = src
-                .pointer("/target/averageUtilization")
+                .at("/target/averageUtilization")
                 .and_then(Value::as_i64)
             else {
                 continue;

@@ -4,6 +4,7 @@
 
 use crate::index::{Index, IndexedObject, ScaleTarget};
 use crate::kind::ObjectKind;
+use crate::pointer::Pointer;
 use serde_json::Value;
 
 /// An autoscaler of any kind, as the cross-object rules compare them.
@@ -61,13 +62,13 @@ pub(crate) fn autoscaler(o: &IndexedObject) -> Option<Autoscaler<'_>> {
 /// What an HPA or ScaledObject (its pruned body) names as its target, for
 /// the index to keep (`None`: another kind, or no target named).
 pub(crate) fn scale_target(kind: ObjectKind, body: &Value) -> Option<ScaleTarget> {
-    let r = body.pointer("/spec/scaleTargetRef");
+    let r = body.at("/spec/scaleTargetRef");
     let (kind, name, min) = match kind {
         ObjectKind::HorizontalPodAutoscaler => {
             let kind = r.and_then(|r| r.get("kind")).and_then(Value::as_str)?;
             let name = r.and_then(|r| r.get("name")).and_then(Value::as_str)?;
             let min = body
-                .pointer("/spec/minReplicas")
+                .at("/spec/minReplicas")
                 .and_then(Value::as_i64)
                 .unwrap_or(1);
             (kind, name, min)
@@ -82,7 +83,7 @@ pub(crate) fn scale_target(kind: ObjectKind, body: &Value) -> Option<ScaleTarget
                 .and_then(Value::as_str)
                 .unwrap_or("Deployment");
             let min = body
-                .pointer("/spec/minReplicaCount")
+                .at("/spec/minReplicaCount")
                 .and_then(Value::as_i64)
                 .unwrap_or(0);
             // At 0 there are no pods to protect; the smallest running size is 1.
@@ -124,7 +125,7 @@ pub(crate) fn target<'a>(index: &'a Index, a: &Autoscaler<'a>) -> Option<&'a Ind
 
 /// The containers of a workload's pod template (its body), with their JSON pointers.
 pub(crate) fn containers(workload: &Value) -> Vec<(String, &Value)> {
-    match workload.pointer("/spec/template/spec/containers") {
+    match workload.at("/spec/template/spec/containers") {
         Some(Value::Array(cs)) => cs
             .iter()
             .enumerate()
@@ -137,7 +138,7 @@ pub(crate) fn containers(workload: &Value) -> Vec<(String, &Value)> {
 /// The labels of a workload's pods (from its body).
 pub(crate) fn pod_labels(workload: &Value) -> Option<&serde_json::Map<String, Value>> {
     workload
-        .pointer("/spec/template/metadata/labels")
+        .at("/spec/template/metadata/labels")
         .and_then(Value::as_object)
 }
 

@@ -1,0 +1,467 @@
+//! Where the nodes of an object's pruned body are in its file, kept beside
+//! the body in the index's store.
+//!
+//! A cross-object finding names a JSON pointer into an object that was read
+//! long before the rule ran. Locating it by reading the document again cost
+//! a tenth of a run (every rule with findings in a file read it again); the
+//! reading thread has the document's positions at hand, so it records, for
+//! every node of the pruned copy, the location a finding there shows, in a
+//! few bytes per node. A pointer the copy cannot answer (into a field that
+//! pruning dropped) is located the old way, by reading the document again.
+
+use crate::document::{Place, Positions, PrunedNode};
+use crate::pointer::unescape;
+use scaleplan_diag::{Location, SourceFile};
+use serde_json::Value;
+
+/// Flags of a node's record.
+const COMPLETE: u8 = 1;
+const KEYED: u8 = 2;
+const UNKNOWN: u8 = 4;
+const KEY_ON_TEMPLATE: u8 = 8;
+const VALUE_ON_TEMPLATE: u8 = 16;
+
+/// Line, column, end line, end column, as a [`Location`] has them (1-based,
+/// kept inside the file).
+pub type Span = [usize; 4];
+
+/// What the reading thread knows of the file a document is in.
+pub struct Placer<'a> {
+    src: &'a SourceFile,
+    /// Lines holding template expressions: findings there are dropped.
+    template_lines: &'a [usize],
+    /// Every line's width is its length in bytes (columns count characters).
+    ascii: bool,
+}
+
+impl<'a> Placer<'a> {
+    pub fn new(src: &'a SourceFile, template_lines: &'a [usize]) -> Self {
+        Placer {
+            src,
+            template_lines,
+            ascii: src.text.is_ascii(),
+        }
+    }
+
+    /// Appends the records of every node of `pruned` (a copy of `full`, the
+    /// document `positions` were built with, which starts at `first_line`)
+    /// to `out`, in pre-order.
+    pub fn encode(
+        &self,
+        first_line: usize,
+        positions: &Positions,
+        full: &Value,
+        pruned: &Value,
+        out: &mut Vec<u8>,
+    ) {
+        positions.walk_pruned(full, pruned, &mut |node| match node {
+            PrunedNode::Unknown => out.push(UNKNOWN),
+            PrunedNode::At {
+                key,
+                value,
+                complete,
+            } => {
+                let key = key.map(|k| self.span(k));
+                let value = self.span(value);
+                let mut flags = if complete { COMPLETE } else { 0 };
+                if let Some((_, on_template)) = key {
+                    flags |= KEYED | if on_template { KEY_ON_TEMPLATE } else { 0 };
+                }
+                if value.1 {
+                    flags |= VALUE_ON_TEMPLATE;
+                }
+                out.push(flags);
+                if let Some((k, _)) = key {
+                    write(first_line, k, out);
+                }
+                write(first_line, value.0, out);
+            }
+        });
+    }
+
+    /// The span a finding at `place` shows, and whether it is on a
+    /// template line (checked before clamping, as the engine does). This
+    /// runs for every node of every pruned body: a line's width is looked
+    /// up once, and counted only in a file that is not ASCII.
+    fn span(&self, place: Place) -> (Span, bool) {
+        let span = place.span(self.src);
+        let width = |l: usize| {
+            let text = self.src.line(l).unwrap_or_default();
+            if self.ascii {
+                text.len() + 1
+            } else {
+                text.chars().count() + 1
+            }
+        };
+        let line_width = width(span[0]);
+        let clamped = clamp_with(span, self.src.line_count().max(1), |l| {
+            if l == span[0] { line_width } else { width(l) }
+        });
+        (clamped, self.template_lines.contains(&span[0]))
+    }
+}
+
+/// A span's line numbers relative to the document's first line: small.
+fn write(first_line: usize, [line, column, end_line, end_column]: Span, out: &mut Vec<u8>) {
+    write_signed(out, line as i64 - first_line as i64);
+    write_unsigned(out, column as u64);
+    write_signed(out, end_line as i64 - line as i64);
+    write_unsigned(out, end_column as u64);
+}
+
+/// Keeps a span inside its file. The YAML parser also breaks lines at a
+/// lone `\r` (old Mac line ends), which `SourceFile` does not, so a parser
+/// position can fall past the last line; it then points at the end.
+pub fn clamp(src: &SourceFile, span: Span) -> Span {
+    clamp_with(span, src.line_count().max(1), |l| {
+        src.line(l).map_or(0, |t| t.chars().count()) + 1
+    })
+}
+
+/// [`clamp`] with the file's last line and its lines' widths in characters
+/// (plus one: a column may point just past the end).
+fn clamp_with(
+    [mut line, mut column, mut end_line, mut end_column]: Span,
+    last: usize,
+    width: impl Fn(usize) -> usize,
+) -> Span {
+    if line > last || line == 0 {
+        line = last;
+        column = width(last);
+    }
+    column = column.clamp(1, width(line));
+    if end_line < line || end_line > last {
+        end_line = line;
+        end_column = column;
+    }
+    end_column = end_column.clamp(1, width(end_line));
+    if end_line == line && end_column < column {
+        end_column = column;
+    }
+    [line, column, end_line, end_column]
+}
+
+/// Where a pointer into a pruned body is, by its records.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Lookup {
+    At(Location),
+    /// On a template line: the finding is about a placeholder, not a value.
+    OnTemplate,
+    /// The records cannot tell (read the document again).
+    Unknown,
+}
+
+/// Resolves `pointer` in `pruned` as [`Positions::resolve`] resolves it in
+/// the whole document: the deepest node that exists, its key's location
+/// unless `at_value`. `records` are what [`Placer::encode`] wrote for
+/// `pruned`; `first_line` the document's.
+pub fn lookup(
+    pruned: &Value,
+    records: &[u8],
+    file: &str,
+    first_line: usize,
+    pointer: &str,
+    at_value: bool,
+) -> Lookup {
+    let mut reader = Records {
+        bytes: records,
+        first_line,
+        next: 0,
+    };
+    let Some(mut record) = reader.seek(0) else {
+        return Lookup::Unknown;
+    };
+    let (mut value, mut number) = (pruned, 0);
+    for raw in pointer.split('/').skip(1) {
+        if record.flags & UNKNOWN != 0 {
+            return Lookup::Unknown;
+        }
+        let seg = unescape(raw);
+        let step = match value {
+            Value::Object(map) => map.iter().position(|(k, _)| *k == seg),
+            Value::Array(items) => seg.parse::<usize>().ok().filter(|i| *i < items.len()),
+            _ => None,
+        };
+        let Some(i) = step else {
+            // Where the copy is whole (a scalar always is), the document
+            // lacks this child too, and the walk stops here in both.
+            if record.flags & COMPLETE == 0 {
+                return Lookup::Unknown;
+            }
+            break;
+        };
+        let before: usize = children(value).take(i).map(size).sum();
+        number += 1 + before;
+        value = children(value).nth(i).expect("the step exists");
+        match reader.seek(number) {
+            Some(r) => record = r,
+            None => return Lookup::Unknown,
+        }
+    }
+    if record.flags & UNKNOWN != 0 {
+        return Lookup::Unknown;
+    }
+    let (span, on_template) = match record.key {
+        Some(key) if !at_value => (key, record.flags & KEY_ON_TEMPLATE != 0),
+        _ => (record.value, record.flags & VALUE_ON_TEMPLATE != 0),
+    };
+    if on_template {
+        return Lookup::OnTemplate;
+    }
+    let [line, column, end_line, end_column] = span;
+    Lookup::At(Location {
+        file: file.to_owned(),
+        line,
+        column,
+        end_line,
+        end_column,
+    })
+}
+
+fn children(v: &Value) -> Box<dyn Iterator<Item = &Value> + '_> {
+    match v {
+        Value::Object(m) => Box::new(m.values()),
+        Value::Array(a) => Box::new(a.iter()),
+        _ => Box::new(std::iter::empty()),
+    }
+}
+
+/// Nodes in the subtree of `v`, itself included.
+fn size(v: &Value) -> usize {
+    1 + children(v).map(size).sum::<usize>()
+}
+
+struct Record {
+    flags: u8,
+    key: Option<Span>,
+    value: Span,
+}
+
+/// Reads records forward.
+struct Records<'a> {
+    bytes: &'a [u8],
+    first_line: usize,
+    /// The number of the record `bytes` starts with.
+    next: usize,
+}
+
+impl Records<'_> {
+    /// Record `number` (not before the last one read).
+    fn seek(&mut self, number: usize) -> Option<Record> {
+        while self.next < number {
+            self.read()?;
+        }
+        self.read()
+    }
+
+    fn read(&mut self) -> Option<Record> {
+        let (&flags, rest) = self.bytes.split_first()?;
+        self.bytes = rest;
+        self.next += 1;
+        if flags & UNKNOWN != 0 {
+            return Some(Record {
+                flags,
+                key: None,
+                value: [0; 4],
+            });
+        }
+        let key = if flags & KEYED != 0 {
+            Some(self.span()?)
+        } else {
+            None
+        };
+        Some(Record {
+            flags,
+            key,
+            value: self.span()?,
+        })
+    }
+
+    fn span(&mut self) -> Option<Span> {
+        let line = usize::try_from(self.first_line as i64 + read_signed(&mut self.bytes)?).ok()?;
+        let column = usize::try_from(read_unsigned(&mut self.bytes)?).ok()?;
+        let end_line = usize::try_from(line as i64 + read_signed(&mut self.bytes)?).ok()?;
+        let end_column = usize::try_from(read_unsigned(&mut self.bytes)?).ok()?;
+        Some([line, column, end_line, end_column])
+    }
+}
+
+/// LEB128.
+pub(crate) fn write_unsigned(out: &mut Vec<u8>, mut n: u64) {
+    while n >= 0x80 {
+        out.push(n as u8 | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+pub(crate) fn read_unsigned(bytes: &mut &[u8]) -> Option<u64> {
+    let mut n = 0u64;
+    for shift in (0..64).step_by(7) {
+        let (&b, rest) = bytes.split_first()?;
+        *bytes = rest;
+        n |= u64::from(b & 0x7f) << shift;
+        if b < 0x80 {
+            return Some(n);
+        }
+    }
+    None
+}
+
+/// Zigzag, then LEB128.
+fn write_signed(out: &mut Vec<u8>, n: i64) {
+    write_unsigned(out, ((n << 1) ^ (n >> 63)) as u64);
+}
+
+fn read_signed(bytes: &mut &[u8]) -> Option<i64> {
+    let n = read_unsigned(bytes)?;
+    Some((n >> 1) as i64 ^ -((n & 1) as i64))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kind::classify;
+    use crate::parse::read_documents;
+
+    /// Each document of `text` with its records: (json, pruned, records, first line).
+    fn records(text: &str, template_lines: &[usize]) -> Vec<(Value, Value, Vec<u8>, usize)> {
+        let src = SourceFile::new("t.yaml", text);
+        let mut out = Vec::new();
+        read_documents(text, &mut |doc| {
+            let pruned = crate::index::prune(classify(&doc.json).kind, &doc.json);
+            let mut records = Vec::new();
+            Placer::new(&src, template_lines).encode(
+                doc.lines.0,
+                &doc.positions,
+                &doc.json,
+                &pruned,
+                &mut records,
+            );
+            out.push((doc.json, pruned, records, doc.lines.0));
+        });
+        out
+    }
+
+    fn at(line: usize, column: usize, end_line: usize, end_column: usize) -> Lookup {
+        Lookup::At(Location {
+            file: "t.yaml".into(),
+            line,
+            column,
+            end_line,
+            end_column,
+        })
+    }
+
+    const DEPLOYMENT: &str = "\
+# a comment
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web   # trailing comment
+spec:
+  replicas: 3
+  strategy: {type: Recreate}
+  template:
+    spec:
+      containers:
+        - name: web
+          image: \"nginx\"
+          resources: {requests: {cpu: 100m}}
+      restartPolicy: Always
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: broken}
+spec: 5
+";
+
+    #[test]
+    fn kept_fields_are_located_from_their_records() {
+        let docs = records(DEPLOYMENT, &[]);
+        let (_, pruned, records, first) = &docs[0];
+        let find = |p: &str, v: bool| lookup(pruned, records, "t.yaml", *first, p, v);
+        assert_eq!(find("/metadata/name", false), at(5, 3, 5, 7));
+        assert_eq!(find("/metadata/name", true), at(5, 9, 5, 12));
+        assert_eq!(find("/spec/replicas", true), at(7, 13, 7, 14));
+        assert_eq!(
+            find("/spec/template/spec/containers/0/image", true),
+            at(13, 18, 13, 25)
+        );
+        // Missing where the copy is whole (a container's requests, a
+        // container list): the deepest node, as in the document.
+        assert_eq!(
+            find(
+                "/spec/template/spec/containers/0/resources/requests/memory",
+                false
+            ),
+            at(14, 23, 14, 31)
+        );
+        assert_eq!(
+            find("/spec/template/spec/containers/3", false),
+            at(11, 7, 11, 17)
+        );
+        // A scalar has no children, in the copy or in the document.
+        assert_eq!(find("/spec/replicas/x", false), at(7, 3, 7, 11));
+    }
+
+    #[test]
+    fn what_pruning_dropped_is_left_to_the_document() {
+        let docs = records(DEPLOYMENT, &[]);
+        let (_, pruned, records, first) = &docs[0];
+        let find = |p: &str| lookup(pruned, records, "t.yaml", *first, p, false);
+        assert_eq!(find("/spec/strategy/type"), Lookup::Unknown);
+        assert_eq!(find("/spec/template/spec/restartPolicy"), Lookup::Unknown);
+        // Missing from the document too, where the copy is whole.
+        assert_eq!(find("/spec/template/metadata"), at(9, 3, 9, 11));
+        // `spec: 5` pruned into an empty mapping: not the document's node.
+        let (_, pruned, records, first) = &docs[1];
+        let find = |p: &str| lookup(pruned, records, "t.yaml", *first, p, false);
+        assert_eq!(find("/spec/replicas"), Lookup::Unknown);
+        assert_eq!(find("/metadata/name"), at(19, 12, 19, 16));
+        // Records cut short or missing cannot answer.
+        assert_eq!(
+            lookup(pruned, &[], "t.yaml", 1, "/kind", false),
+            Lookup::Unknown
+        );
+        assert_eq!(
+            lookup(pruned, &records[..3], "t.yaml", 1, "/metadata/name", false),
+            Lookup::Unknown
+        );
+    }
+
+    #[test]
+    fn findings_on_template_lines_are_marked() {
+        let docs = records(DEPLOYMENT, &[7]);
+        let (_, pruned, records, first) = &docs[0];
+        let find = |p: &str| lookup(pruned, records, "t.yaml", *first, p, true);
+        assert_eq!(find("/spec/replicas"), Lookup::OnTemplate);
+        assert_eq!(find("/metadata/name"), at(5, 9, 5, 12));
+    }
+
+    #[test]
+    fn varints_round_trip() {
+        let mut out = Vec::new();
+        let values = [
+            0i64,
+            1,
+            -1,
+            63,
+            -64,
+            64,
+            1 << 40,
+            -(1 << 40),
+            i64::MAX,
+            i64::MIN,
+        ];
+        for v in values {
+            write_signed(&mut out, v);
+        }
+        let mut bytes = &out[..];
+        for v in values {
+            assert_eq!(read_signed(&mut bytes), Some(v));
+        }
+        assert!(bytes.is_empty());
+        assert_eq!(read_unsigned(&mut &[0x80u8][..]), None);
+    }
+}
