@@ -51,7 +51,8 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
     }
     let rules = all_rules(ctx.index);
     for hpa in ctx.index.of_kind(ObjectKind::HorizontalPodAutoscaler) {
-        let view = HpaV2::from_document(&hpa.body());
+        let body = hpa.body();
+        let view = HpaV2::from_document(&body);
         for (i, m) in view.metrics().iter().enumerate() {
             let Some(obj) = m.get("object") else { continue };
             if obj.at("/describedObject/kind").and_then(Value::as_str) != Some("Service") {

@@ -5,24 +5,26 @@
 
 use crate::pointer::Pointer;
 use serde_json::{Map, Value, json};
+use std::borrow::Cow;
 
-/// An HPA converted to autoscaling/v2 (`json` holds the whole document).
-pub(crate) struct HpaV2 {
-    pub json: Value,
+/// An HPA converted to autoscaling/v2 (`json` holds the whole document;
+/// an autoscaling/v2 document is borrowed as it is, not copied).
+pub(crate) struct HpaV2<'a> {
+    pub json: Cow<'a, Value>,
     /// (v2 pointer prefix, pointer as written), longest prefixes first.
     renames: Vec<(String, String)>,
 }
 
-impl HpaV2 {
+impl<'a> HpaV2<'a> {
     /// Converts a document of any HPA version (by its `apiVersion`).
-    pub fn from_document(doc: &Value) -> HpaV2 {
+    pub fn from_document(doc: &'a Value) -> HpaV2<'a> {
         let version = doc
             .get("apiVersion")
             .and_then(Value::as_str)
             .and_then(|v| v.rsplit_once('/'))
             .map_or("", |(_, v)| v);
         let mut hpa = HpaV2 {
-            json: doc.clone(),
+            json: Cow::Borrowed(doc),
             renames: Vec::new(),
         };
         match version {
@@ -68,7 +70,12 @@ impl HpaV2 {
     /// utilization metric; without it the v2 metrics list is empty (and
     /// defaulted to 80% CPU, like v2).
     fn convert_v1(&mut self, doc: &Value) {
-        let Some(spec) = self.json.get_mut("spec").and_then(Value::as_object_mut) else {
+        let Some(spec) = self
+            .json
+            .to_mut()
+            .get_mut("spec")
+            .and_then(Value::as_object_mut)
+        else {
             return;
         };
         if let Some(t) = spec.remove("targetCPUUtilizationPercentage") {
@@ -250,7 +257,12 @@ impl HpaV2 {
             }
             converted.push(Value::Object(out));
         }
-        if let Some(spec) = self.json.get_mut("spec").and_then(Value::as_object_mut) {
+        if let Some(spec) = self
+            .json
+            .to_mut()
+            .get_mut("spec")
+            .and_then(Value::as_object_mut)
+        {
             spec.insert("metrics".into(), Value::Array(converted));
         }
     }

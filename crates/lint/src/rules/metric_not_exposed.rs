@@ -69,7 +69,8 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
         .of_kind(ObjectKind::AdapterValues)
         .any(|v| v.body().at("/rules/default").and_then(Value::as_bool) != Some(false));
     for hpa in ctx.index.of_kind(ObjectKind::HorizontalPodAutoscaler) {
-        let view = HpaV2::from_document(&hpa.body());
+        let body = hpa.body();
+        let view = HpaV2::from_document(&body);
         for (i, m) in view.metrics().iter().enumerate() {
             for (block, set) in [
                 ("object", RuleSet::Custom),

@@ -68,7 +68,8 @@ fn is_output(name: &str) -> bool {
 fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
     let rules = all_rules(ctx.index);
     for hpa in ctx.index.of_kind(ObjectKind::HorizontalPodAutoscaler) {
-        let view = HpaV2::from_document(&hpa.body());
+        let body = hpa.body();
+        let view = HpaV2::from_document(&body);
         for (i, m) in view.metrics().iter().enumerate() {
             let Some((block, name)) = metric_name(m) else {
                 continue;
