@@ -43,7 +43,8 @@ pub struct IndexedObject {
     /// because a large input holds millions of these records.
     file: u32,
     /// The document's index in its file; the top bit says whether the
-    /// object has a pod template (see [`IndexedObject::has_template`]).
+    /// object has a pod template (see [`IndexedObject::has_template`]), the
+    /// next whether it sets `spec.replicas`.
     doc: u32,
     /// The lines the document spans, to read it again alone when a
     /// cross-object finding must be located in it.
@@ -178,6 +179,7 @@ impl PendingBody {
         PendingBody {
             runs_exporter: runs_exporter(&pruned),
             has_template: pruned.at("/spec/template").is_some(),
+            sets_replicas: pruned.at("/spec/replicas").is_some(),
             scale_target: crate::rules::workload::scale_target(kind, &pruned),
             body,
         }
@@ -190,6 +192,7 @@ pub(crate) struct PendingBody {
     pub body: Vec<u8>,
     pub runs_exporter: bool,
     pub has_template: bool,
+    pub sets_replicas: bool,
     /// For an autoscaler: its target.
     pub scale_target: Option<ScaleTarget>,
 }
@@ -218,11 +221,13 @@ impl Key {
 
 /// See [`IndexedObject::doc`].
 const TEMPLATE_BIT: u32 = 1 << 31;
+const REPLICAS_BIT: u32 = 1 << 30;
+const FLAGS: u32 = TEMPLATE_BIT | REPLICAS_BIT;
 
-/// A document's index in its file, below [`TEMPLATE_BIT`].
+/// A document's index in its file, below the flags' bits.
 fn doc_number(doc: usize) -> u32 {
     let n = narrow(doc);
-    assert!(n < TEMPLATE_BIT, "fewer than 2 billion documents per file");
+    assert!(n < REPLICAS_BIT, "fewer than a billion documents per file");
     n
 }
 
@@ -241,6 +246,11 @@ impl IndexedObject {
         self.doc & TEMPLATE_BIT != 0
     }
 
+    /// The object sets `spec.replicas` (known without loading its body).
+    pub fn sets_replicas(&self) -> bool {
+        self.doc & REPLICAS_BIT != 0
+    }
+
     pub fn kind(&self) -> ObjectKind {
         self.object.kind
     }
@@ -254,7 +264,7 @@ impl IndexedObject {
     pub(crate) fn document(&self) -> (usize, (usize, usize)) {
         let (first, last) = self.doc_lines;
         (
-            (self.doc & !TEMPLATE_BIT) as usize,
+            (self.doc & !FLAGS) as usize,
             (first as usize, last as usize),
         )
     }
@@ -517,7 +527,13 @@ impl Index {
                 body,
                 shared: Arc::clone(&self.shared),
                 file: narrow(p.file),
-                doc: doc_number(p.doc) | if p.body.has_template { TEMPLATE_BIT } else { 0 },
+                doc: doc_number(p.doc)
+                    | if p.body.has_template { TEMPLATE_BIT } else { 0 }
+                    | if p.body.sets_replicas {
+                        REPLICAS_BIT
+                    } else {
+                        0
+                    },
                 doc_lines: (narrow(p.doc_lines.0), narrow(p.doc_lines.1)),
             });
     }
@@ -882,6 +898,7 @@ mod chunks {
             body: crate::body_store::entry(&serde_json::json!({"n": i}), |_| {}),
             runs_exporter: false,
             has_template: true,
+            sets_replicas: i % 2 == 0,
             scale_target: None,
         };
         PendingObject {
@@ -941,6 +958,7 @@ mod chunks {
             let o = index.get(id).unwrap();
             assert_eq!(o.id(), id);
             assert!(o.has_template());
+            assert_eq!(o.sets_replicas(), id % 2 == 0);
             assert_eq!(o.body()["n"], id);
             assert_eq!(o.file_name(), format!("f{}.yaml", id / 10));
             let name = format!("app-{id}");

@@ -49,6 +49,11 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
         let Some(t) = target(ctx.index, &a) else {
             continue;
         };
+        // Most targets leave replicas to the autoscaler: the index says so
+        // without loading their bodies.
+        if !t.sets_replicas() {
+            continue;
+        }
         let t_body = t.body();
         let Some(replicas) = t_body.at("/spec/replicas") else {
             continue;
