@@ -17,6 +17,7 @@ use crate::kind::{ObjectKind, ObjectType};
 use crate::pointer::Pointer;
 use crate::rule::Finding;
 use crate::rules::celery_exporter::CeleryExporter;
+use crate::rules::hpa_shape::HpaV2;
 use crate::suppress::Suppression;
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
@@ -44,7 +45,8 @@ pub struct IndexedObject {
     file: u32,
     /// The document's index in its file; the top bit says whether the
     /// object has a pod template (see [`IndexedObject::has_template`]), the
-    /// next whether it sets `spec.replicas`.
+    /// next two whether it sets `spec.replicas` and whether it is an HPA
+    /// with custom metrics ([`IndexedObject::has_custom_metrics`]).
     doc: u32,
     /// The lines the document spans, to read it again alone when a
     /// cross-object finding must be located in it.
@@ -180,6 +182,11 @@ impl PendingBody {
             runs_exporter: runs_exporter(&pruned),
             has_template: pruned.at("/spec/template").is_some(),
             sets_replicas: pruned.at("/spec/replicas").is_some(),
+            custom_metrics: kind == ObjectKind::HorizontalPodAutoscaler
+                && HpaV2::from_document(&pruned)
+                    .metrics()
+                    .iter()
+                    .any(|m| CUSTOM_METRICS.iter().any(|b| m.get(*b).is_some())),
             scale_target: crate::rules::workload::scale_target(kind, &pruned),
             body,
         }
@@ -193,6 +200,7 @@ pub(crate) struct PendingBody {
     pub runs_exporter: bool,
     pub has_template: bool,
     pub sets_replicas: bool,
+    pub custom_metrics: bool,
     /// For an autoscaler: its target.
     pub scale_target: Option<ScaleTarget>,
 }
@@ -222,12 +230,32 @@ impl Key {
 /// See [`IndexedObject::doc`].
 const TEMPLATE_BIT: u32 = 1 << 31;
 const REPLICAS_BIT: u32 = 1 << 30;
-const FLAGS: u32 = TEMPLATE_BIT | REPLICAS_BIT;
+const CUSTOM_METRICS_BIT: u32 = 1 << 29;
+const FLAGS: u32 = TEMPLATE_BIT | REPLICAS_BIT | CUSTOM_METRICS_BIT;
+
+/// The metric blocks of an HPA (v2 shape) that name a metric of their own,
+/// served by a metrics adapter: what [`IndexedObject::has_custom_metrics`] tells.
+pub(crate) const CUSTOM_METRICS: [&str; 3] = ["object", "pods", "external"];
+
+/// An object's flags, as the top bits of its document number.
+fn flags(body: &PendingBody) -> u32 {
+    [
+        (body.has_template, TEMPLATE_BIT),
+        (body.sets_replicas, REPLICAS_BIT),
+        (body.custom_metrics, CUSTOM_METRICS_BIT),
+    ]
+    .iter()
+    .filter(|(set, _)| *set)
+    .fold(0, |all, (_, bit)| all | bit)
+}
 
 /// A document's index in its file, below the flags' bits.
 fn doc_number(doc: usize) -> u32 {
     let n = narrow(doc);
-    assert!(n < REPLICAS_BIT, "fewer than a billion documents per file");
+    assert!(
+        n < CUSTOM_METRICS_BIT,
+        "fewer than 500 million documents per file"
+    );
     n
 }
 
@@ -249,6 +277,13 @@ impl IndexedObject {
     /// The object sets `spec.replicas` (known without loading its body).
     pub fn sets_replicas(&self) -> bool {
         self.doc & REPLICAS_BIT != 0
+    }
+
+    /// An HPA with a metric of a [`CUSTOM_METRICS`] kind, in any API
+    /// version (known without loading its body: the rules about metrics
+    /// adapters read no other HPA).
+    pub fn has_custom_metrics(&self) -> bool {
+        self.doc & CUSTOM_METRICS_BIT != 0
     }
 
     pub fn kind(&self) -> ObjectKind {
@@ -477,6 +512,7 @@ impl Index {
             self.exporters.push(id);
         }
         let name = self.names.add(p.name.as_deref());
+        let flags = flags(&p.body);
         if let Some(t) = p.body.scale_target {
             let kind = match self.target_kinds.iter().position(|k| **k == *t.kind) {
                 Some(k) => k,
@@ -527,13 +563,7 @@ impl Index {
                 body,
                 shared: Arc::clone(&self.shared),
                 file: narrow(p.file),
-                doc: doc_number(p.doc)
-                    | if p.body.has_template { TEMPLATE_BIT } else { 0 }
-                    | if p.body.sets_replicas {
-                        REPLICAS_BIT
-                    } else {
-                        0
-                    },
+                doc: doc_number(p.doc) | flags,
                 doc_lines: (narrow(p.doc_lines.0), narrow(p.doc_lines.1)),
             });
     }
@@ -854,6 +884,29 @@ mod tests {
     }
 
     #[test]
+    fn custom_metrics_are_flagged_in_every_hpa_version() {
+        let flag = |v: &str, spec: Value| {
+            let hpa = json!({"apiVersion": format!("autoscaling/{v}"),
+                "kind": "HorizontalPodAutoscaler", "spec": spec});
+            PendingBody::of(ObjectKind::HorizontalPodAutoscaler, &hpa, |_, _| {}).custom_metrics
+        };
+        assert!(!flag("v1", json!({"targetCPUUtilizationPercentage": 50})));
+        assert!(!flag("v2", json!({})));
+        let resource = json!({"type": "Resource", "resource": {"name": "cpu"}});
+        assert!(!flag("v2", json!({"metrics": [resource]})));
+        let external = json!({"type": "External", "external": {"metric": {"name": "q"}}});
+        assert!(flag("v2", json!({"metrics": [resource, external]})));
+        let pods = json!({"type": "Pods", "pods": {"metric": {"name": "rps"}}});
+        assert!(flag("v2beta2", json!({"metrics": [pods]})));
+        let object = json!({"type": "Object", "object": {"metricName": "q",
+            "target": {"kind": "Service", "name": "s"}, "targetValue": 1}});
+        assert!(flag("v2beta1", json!({"metrics": [object]})));
+        // Not an HPA: never flagged.
+        let so = json!({"kind": "ScaledObject", "spec": {"metrics": [external]}});
+        assert!(!PendingBody::of(ObjectKind::ScaledObject, &so, |_, _| {}).custom_metrics);
+    }
+
+    #[test]
     fn only_exporter_containers_keep_ports_env_and_arguments() {
         let container = |image: &str| {
             json!({"name": "c", "image": image, "args": ["--port=9808"],
@@ -898,7 +951,8 @@ mod chunks {
             body: crate::body_store::entry(&serde_json::json!({"n": i}), |_| {}),
             runs_exporter: false,
             has_template: true,
-            sets_replicas: i % 2 == 0,
+            sets_replicas: i.is_multiple_of(2),
+            custom_metrics: i.is_multiple_of(3),
             scale_target: None,
         };
         PendingObject {
@@ -958,7 +1012,8 @@ mod chunks {
             let o = index.get(id).unwrap();
             assert_eq!(o.id(), id);
             assert!(o.has_template());
-            assert_eq!(o.sets_replicas(), id % 2 == 0);
+            assert_eq!(o.sets_replicas(), id.is_multiple_of(2));
+            assert_eq!(o.has_custom_metrics(), id.is_multiple_of(3));
             assert_eq!(o.body()["n"], id);
             assert_eq!(o.file_name(), format!("f{}.yaml", id / 10));
             let name = format!("app-{id}");

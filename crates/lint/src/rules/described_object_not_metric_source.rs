@@ -50,7 +50,9 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
         return;
     }
     let rules = all_rules(ctx.index);
-    for hpa in ctx.index.of_kind(ObjectKind::HorizontalPodAutoscaler) {
+    // Only metrics of these kinds are served by an adapter.
+    let hpas = ctx.index.of_kind(ObjectKind::HorizontalPodAutoscaler);
+    for hpa in hpas.filter(|h| h.has_custom_metrics()) {
         let body = hpa.body();
         let view = HpaV2::from_document(&body);
         for (i, m) in view.metrics().iter().enumerate() {

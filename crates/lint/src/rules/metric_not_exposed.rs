@@ -68,7 +68,9 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
         .index
         .of_kind(ObjectKind::AdapterValues)
         .any(|v| v.body().at("/rules/default").and_then(Value::as_bool) != Some(false));
-    for hpa in ctx.index.of_kind(ObjectKind::HorizontalPodAutoscaler) {
+    // Only metrics of these kinds are served by an adapter.
+    let hpas = ctx.index.of_kind(ObjectKind::HorizontalPodAutoscaler);
+    for hpa in hpas.filter(|h| h.has_custom_metrics()) {
         let body = hpa.body();
         let view = HpaV2::from_document(&body);
         for (i, m) in view.metrics().iter().enumerate() {

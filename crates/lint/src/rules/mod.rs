@@ -63,7 +63,7 @@ crate::registry::register! { RULES:
 // pods, prometheus-adapter rules, and the Celery exporters.
 mod adapter_rules;
 pub(crate) mod celery_exporter;
-mod hpa_shape;
+pub(crate) mod hpa_shape;
 mod retired_apis;
 pub(crate) mod workload;
 

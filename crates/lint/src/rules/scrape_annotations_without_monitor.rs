@@ -121,7 +121,8 @@ fn monitored(ctx: &ObjectsContext<'_>, w: &IndexedObject) -> bool {
 fn object_metric_on_service_of(ctx: &ObjectsContext<'_>, w: &IndexedObject) -> Option<String> {
     let body = w.body();
     let labels = pod_labels(&body)?;
-    for hpa in ctx.index.of_kind(ObjectKind::HorizontalPodAutoscaler) {
+    let hpas = ctx.index.of_kind(ObjectKind::HorizontalPodAutoscaler);
+    for hpa in hpas.filter(|h| h.has_custom_metrics()) {
         let hpa_body = hpa.body();
         let metrics = hpa_body.at("/spec/metrics").and_then(Value::as_array);
         for m in metrics.into_iter().flatten() {

@@ -67,7 +67,9 @@ fn is_output(name: &str) -> bool {
 
 fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
     let rules = all_rules(ctx.index);
-    for hpa in ctx.index.of_kind(ObjectKind::HorizontalPodAutoscaler) {
+    // Only metrics of these kinds are served by an adapter.
+    let hpas = ctx.index.of_kind(ObjectKind::HorizontalPodAutoscaler);
+    for hpa in hpas.filter(|h| h.has_custom_metrics()) {
         let body = hpa.body();
         let view = HpaV2::from_document(&body);
         for (i, m) in view.metrics().iter().enumerate() {
