@@ -14,7 +14,7 @@
 
 use crate::body_store::{Bodies, BodyRef, BodyWriter};
 use crate::kind::{ObjectKind, ObjectType};
-use crate::pointer::Pointer;
+use crate::pointer::{Pointer, field};
 use crate::rule::Finding;
 use crate::rules::celery_exporter::CeleryExporter;
 use crate::rules::hpa_shape::HpaV2;
@@ -766,11 +766,10 @@ pub fn prune(kind: ObjectKind, json: &Value) -> Value {
 
 /// The listed fields of `from`, copied, in the listed order.
 fn take(from: &Map<String, Value>, keys: &[&str]) -> Map<String, Value> {
-    let mut out = Map::with_capacity(keys.iter().filter(|k| from.contains_key(**k)).count());
-    for k in keys {
-        if let Some(v) = from.get(*k) {
-            out.insert((*k).into(), v.clone());
-        }
+    let kept = keys.iter().filter_map(|k| Some((*k, field(from, k)?)));
+    let mut out = Map::with_capacity(kept.clone().count());
+    for (k, v) in kept {
+        out.insert(k.into(), v.clone());
     }
     out
 }

@@ -5,7 +5,7 @@
 //! an escape (`~0`, `~1`), and a small mapping, as nearly all in a manifest
 //! are, is searched in order. Results are the same (a test compares them).
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::borrow::Cow;
 
 /// A mapping up to this size is searched in order rather than hashed.
@@ -25,15 +25,21 @@ impl Pointer for Value {
         for raw in pointer.strip_prefix('/')?.split('/') {
             let seg = unescape(raw);
             v = match v {
-                Value::Object(map) if map.len() <= SCAN => {
-                    map.iter().find(|(k, _)| **k == *seg).map(|(_, v)| v)
-                }
-                Value::Object(map) => map.get(&*seg),
+                Value::Object(map) => field(map, &seg),
                 Value::Array(items) => index(&seg).and_then(|i| items.get(i)),
                 _ => None,
             }?;
         }
         Some(v)
+    }
+}
+
+/// `map.get(key)`, by a scan of a small mapping (no hashing).
+pub(crate) fn field<'v>(map: &'v Map<String, Value>, key: &str) -> Option<&'v Value> {
+    if map.len() <= SCAN {
+        map.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    } else {
+        map.get(key)
     }
 }
 
