@@ -168,9 +168,9 @@ pub enum PrunedNode {
         value: Place,
         complete: bool,
     },
-    /// The node could not be matched with the document's (kept whole, so
-    /// that pre-order numbers stay aligned; never met for a copy made with
-    /// `index::prune`).
+    /// The node could not be matched with the document's (visited all the
+    /// same, so that pre-order numbers stay aligned; not expected of a copy
+    /// made with `index::prune`, which keeps keys and item positions).
     Unknown,
 }
 

@@ -679,7 +679,8 @@ fn run_object_rules(
 }
 
 /// Turns the anchors of one file's cross-object findings into positions,
-/// reading again only the documents they point into.
+/// from the records kept with the bodies (`places`), reading again only the
+/// documents of pointers those cannot answer.
 fn locate_in_file(input: &Input, index: &Index, findings: &[Finding]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     // What the records kept with each body cannot answer, by document, with

@@ -169,8 +169,8 @@ pub(crate) struct PendingObject {
 impl PendingBody {
     /// The pruned copy of `json` (see [`prune`]), serialized, followed by
     /// what `place` writes for it (the records of [`crate::places`]), and
-    /// what the index keeps in memory: flags (exporter, pod template) and,
-    /// for an autoscaler, its target.
+    /// what the index keeps in memory: flags (exporter, pod template,
+    /// replicas, custom metrics) and, for an autoscaler, its target.
     pub(crate) fn of(
         kind: ObjectKind,
         json: &Value,
