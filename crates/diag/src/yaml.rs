@@ -276,33 +276,36 @@ mod tests {
         assert_eq!(to_json(&docs[0])["b"]["c"], "x");
     }
 
+    /// (line, column, end column) of the value at each pointer of `text`.
+    fn value_spans(text: &str, pointers: &[&str]) -> Vec<(usize, usize, usize)> {
+        let src = SourceFile::new("t.yaml", text);
+        let docs = load_documents(&src).unwrap();
+        pointers
+            .iter()
+            .map(|p| {
+                let l = value_location(&src, &docs[0], p);
+                (l.line, l.column, l.end_column)
+            })
+            .collect()
+    }
+
     #[test]
     fn scalar_spans_stop_before_comments() {
-        let src = SourceFile::new(
-            "t.yaml",
-            "a:\n  value: \"30\"  # Scale up\n  b: plain  # c\n  c: 'it''s'\n  d: {x: 1}\n",
+        assert_eq!(
+            value_spans(
+                "a:\n  value: \"30\"  # Scale up\n  b: plain  # c\n  c: 'it''s'\n  d: {x: 1}\n",
+                &["/a/value", "/a/b", "/a/c"]
+            ),
+            [(2, 10, 14), (3, 6, 11), (4, 6, 13)]
         );
-        let docs = load_documents(&src).unwrap();
-        let cols = |p: &str| {
-            let l = value_location(&src, &docs[0], p);
-            (l.line, l.column, l.end_column)
-        };
-        assert_eq!(cols("/a/value"), (2, 10, 14));
-        assert_eq!(cols("/a/b"), (3, 6, 11));
-        assert_eq!(cols("/a/c"), (4, 6, 13));
         // Columns count characters on lines that are not ASCII.
-        let src = SourceFile::new(
-            "t.yaml",
-            "é: \"ü\\\"x\"  # ß\nà: ça va  # ô\nb: 'l''é'  # x\n",
+        assert_eq!(
+            value_spans(
+                "é: \"ü\\\"x\"  # ß\nà: ça va  # ô\nb: 'l''é'  # x\n",
+                &["/é", "/à", "/b"]
+            ),
+            [(1, 4, 10), (2, 4, 9), (3, 4, 10)]
         );
-        let docs = load_documents(&src).unwrap();
-        let cols = |p: &str| {
-            let l = value_location(&src, &docs[0], p);
-            (l.line, l.column, l.end_column)
-        };
-        assert_eq!(cols("/é"), (1, 4, 10));
-        assert_eq!(cols("/à"), (2, 4, 9));
-        assert_eq!(cols("/b"), (3, 4, 10));
     }
 
     #[test]

@@ -24,6 +24,13 @@ pub(crate) fn entry(body: &Value, more: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
     out
 }
 
+/// An entry's body and what follows it (see [`entry`]).
+fn parts(entry: &[u8]) -> Option<(&[u8], &[u8])> {
+    let mut rest = entry;
+    let len = usize::try_from(crate::places::read_unsigned(&mut rest)?).ok()?;
+    (len <= rest.len()).then(|| rest.split_at(len))
+}
+
 /// Where one body is in the store. The offset is split in two u32s so that
 /// the reference packs into the index record without padding.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -172,18 +179,14 @@ impl Bodies {
 
     fn read(&self, at: BodyRef) -> Option<Value> {
         let entry = self.entry(at)?;
-        let mut rest = &entry[..];
-        let len = usize::try_from(crate::places::read_unsigned(&mut rest)?).ok()?;
-        serde_json::from_slice(rest.get(..len)?).ok()
+        serde_json::from_slice(parts(&entry)?.0).ok()
     }
 
     /// What follows a body in its entry (see `PendingBody::of`): where its
     /// nodes are in the file.
     pub(crate) fn places(&self, at: BodyRef) -> Option<Vec<u8>> {
         let entry = self.entry(at)?;
-        let mut rest = &entry[..];
-        let len = usize::try_from(crate::places::read_unsigned(&mut rest)?).ok()?;
-        Some(rest.get(len..)?.to_vec())
+        Some(parts(&entry)?.1.to_vec())
     }
 
     /// The bytes of one entry: the body's length, the body, what follows.
