@@ -12,23 +12,32 @@ use std::io::{BufWriter, Write};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-/// One entry of the store: a body, serialized, and what `more` writes
-/// after it (where its nodes are, see `places`), framed so that either
-/// reads back alone.
-pub(crate) fn entry(body: &Value, more: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
+/// One entry of the store: the body's summary (see `summary`), the body,
+/// serialized, and what `more` writes after it (where its nodes are, see
+/// `places`), framed so that each reads back alone.
+pub(crate) fn entry(summary: &[u8], body: &Value, more: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
     let text = serde_json::to_vec(body).expect("a JSON value serializes");
-    let mut out = Vec::with_capacity(text.len() * 3 / 2 + 5);
+    let mut out = Vec::with_capacity(summary.len() + text.len() * 3 / 2 + 10);
+    crate::places::write_unsigned(&mut out, summary.len() as u64);
+    out.extend_from_slice(summary);
     crate::places::write_unsigned(&mut out, text.len() as u64);
     out.extend_from_slice(&text);
     more(&mut out);
     out
 }
 
-/// An entry's body and what follows it (see [`entry`]).
-fn parts(entry: &[u8]) -> Option<(&[u8], &[u8])> {
+/// An entry's summary, body and what follows them (see [`entry`]).
+fn parts(entry: &[u8]) -> Option<[&[u8]; 3]> {
     let mut rest = entry;
-    let len = usize::try_from(crate::places::read_unsigned(&mut rest)?).ok()?;
-    (len <= rest.len()).then(|| rest.split_at(len))
+    let mut part = || {
+        let len = usize::try_from(crate::places::read_unsigned(&mut rest)?).ok()?;
+        let (part, after) = (len <= rest.len()).then(|| rest.split_at(len))?;
+        rest = after;
+        Some(part)
+    };
+    let summary = part()?;
+    let body = part()?;
+    Some([summary, body, rest])
 }
 
 /// Where one body is in the store. The offset is split in two u32s so that
@@ -179,14 +188,26 @@ impl Bodies {
 
     fn read(&self, at: BodyRef) -> Option<Value> {
         let entry = self.entry(at)?;
-        serde_json::from_slice(parts(&entry)?.0).ok()
+        serde_json::from_slice(parts(&entry)?[1]).ok()
+    }
+
+    /// The summary in front of a body (see `summary`); the default, and
+    /// [`Bodies::failed`] set, when the store cannot be read.
+    pub(crate) fn summary(&self, at: BodyRef) -> crate::summary::Summary {
+        let summary = self
+            .entry(at)
+            .and_then(|e| crate::summary::Summary::read(parts(&e)?[0]));
+        summary.unwrap_or_else(|| {
+            self.failed.store(true, Ordering::Relaxed);
+            crate::summary::Summary::default()
+        })
     }
 
     /// What follows a body in its entry (see `PendingBody::of`): where its
     /// nodes are in the file.
     pub(crate) fn places(&self, at: BodyRef) -> Option<Vec<u8>> {
         let entry = self.entry(at)?;
-        Some(parts(&entry)?.1.to_vec())
+        Some(parts(&entry)?[2].to_vec())
     }
 
     /// The bytes of one entry: the body's length, the body, what follows.
@@ -240,6 +261,7 @@ fn read_exact_at(f: &File, mut buf: &mut [u8], mut offset: u64) -> std::io::Resu
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::summary::Summary;
     use serde_json::json;
 
     fn round_trip(budget: usize) -> bool {
@@ -248,10 +270,21 @@ mod tests {
                 |i| json!({"kind": "Deployment", "metadata": {"name": format!("app-{i}")}, "n": i}),
             )
             .collect();
+        let summary = |i: usize| Summary {
+            requested: (i % 4) as u8,
+            pod_labels: (!i.is_multiple_of(3))
+                .then(|| (0..i as u64 % 5).map(|l| l << 40 | l).collect()),
+            ..Summary::default()
+        };
         let mut w = BodyWriter::new(budget);
         let refs: Vec<BodyRef> = values
             .iter()
-            .map(|v| w.append(&entry(v, |out| out.extend_from_slice(b"after"))))
+            .enumerate()
+            .map(|(i, v)| {
+                let mut s = Vec::new();
+                summary(i).write(&mut s);
+                w.append(&entry(&s, v, |out| out.extend_from_slice(b"after")))
+            })
             .collect();
         let bodies = w.finish();
         // Out of order and twice, through the cache and around it.
@@ -259,6 +292,7 @@ mod tests {
             for (i, (v, r)) in values.iter().zip(&refs).enumerate().rev() {
                 assert_eq!(*bodies.load(i, *r), *v, "round {round}, body {i}");
                 assert_eq!(bodies.places(*r).as_deref(), Some(&b"after"[..]));
+                assert_eq!(bodies.summary(*r), summary(i));
             }
         }
         assert!(!bodies.failed());
@@ -279,7 +313,7 @@ mod tests {
     fn two_stores_do_not_share_cache_entries() {
         let one = |v: Value| {
             let mut w = BodyWriter::new(usize::MAX);
-            let r = w.append(&entry(&v, |_| {}));
+            let r = w.append(&entry(&[], &v, |_| {}));
             (w.finish(), r)
         };
         let (a, ra) = one(json!({"a": 1}));

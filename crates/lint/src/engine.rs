@@ -498,7 +498,7 @@ fn read_input(file: usize, input: &Input, options: &LintOptions) -> FileOutcome 
             let name = ctx.name().map(str::to_owned);
             let namespace = ctx.namespace().map(str::to_owned);
             let json = ctx.into_json();
-            let body = PendingBody::of(object.kind, &json, |pruned, out| {
+            let body = PendingBody::of(&object, &json, |pruned, out| {
                 placer.encode(doc.lines.0, &doc.positions, &json, pruned, out);
             });
             outcome.objects.push(PendingObject {

@@ -18,6 +18,7 @@ use crate::pointer::{Pointer, field};
 use crate::rule::Finding;
 use crate::rules::celery_exporter::CeleryExporter;
 use crate::rules::hpa_shape::HpaV2;
+use crate::summary::Summary;
 use crate::suppress::Suppression;
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
@@ -167,17 +168,20 @@ pub(crate) struct PendingObject {
 }
 
 impl PendingBody {
-    /// The pruned copy of `json` (see [`prune`]), serialized, followed by
-    /// what `place` writes for it (the records of [`crate::places`]), and
+    /// The pruned copy of `json` (see [`prune`]), serialized, after its
+    /// summary (`summary`) and followed by what `place` writes for it (the records of [`crate::places`]), and
     /// what the index keeps in memory: flags (exporter, pod template,
     /// replicas, custom metrics) and, for an autoscaler, its target.
     pub(crate) fn of(
-        kind: ObjectKind,
+        object: &ObjectType,
         json: &Value,
         place: impl FnOnce(&Value, &mut Vec<u8>),
     ) -> Self {
+        let kind = object.kind;
         let pruned = prune(kind, json);
-        let body = crate::body_store::entry(&pruned, |out| place(&pruned, out));
+        let mut summary = Vec::new();
+        Summary::of(object, &pruned).write(&mut summary);
+        let body = crate::body_store::entry(&summary, &pruned, |out| place(&pruned, out));
         PendingBody {
             runs_exporter: runs_exporter(&pruned),
             has_template: pruned.at("/spec/template").is_some(),
@@ -312,6 +316,16 @@ impl IndexedObject {
             .get()
             .expect("the index is finished before rules read it")
             .load(self.id(), self.body)
+    }
+
+    /// What the cross-object rules ask of every autoscaler and target,
+    /// read without parsing the body (see `summary`).
+    pub(crate) fn summary(&self) -> Summary {
+        self.shared
+            .bodies
+            .get()
+            .expect("the index is finished before rules read it")
+            .summary(self.body)
     }
 
     /// The records of where the body's nodes are in the file (see
@@ -859,6 +873,10 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn type_of(doc: &Value) -> ObjectType {
+        crate::kind::classify(doc)
+    }
+
     #[test]
     fn workloads_keep_only_what_cross_rules_read() {
         let d = json!({
@@ -887,7 +905,7 @@ mod tests {
         let flag = |v: &str, spec: Value| {
             let hpa = json!({"apiVersion": format!("autoscaling/{v}"),
                 "kind": "HorizontalPodAutoscaler", "spec": spec});
-            PendingBody::of(ObjectKind::HorizontalPodAutoscaler, &hpa, |_, _| {}).custom_metrics
+            PendingBody::of(&type_of(&hpa), &hpa, |_, _| {}).custom_metrics
         };
         assert!(!flag("v1", json!({"targetCPUUtilizationPercentage": 50})));
         assert!(!flag("v2", json!({})));
@@ -901,8 +919,10 @@ mod tests {
             "target": {"kind": "Service", "name": "s"}, "targetValue": 1}});
         assert!(flag("v2beta1", json!({"metrics": [object]})));
         // Not an HPA: never flagged.
-        let so = json!({"kind": "ScaledObject", "spec": {"metrics": [external]}});
-        assert!(!PendingBody::of(ObjectKind::ScaledObject, &so, |_, _| {}).custom_metrics);
+        let so = json!({"apiVersion": "keda.sh/v1alpha1", "kind": "ScaledObject",
+            "spec": {"metrics": [external]}});
+        assert_eq!(type_of(&so).kind, ObjectKind::ScaledObject);
+        assert!(!PendingBody::of(&type_of(&so), &so, |_, _| {}).custom_metrics);
     }
 
     #[test]
@@ -947,7 +967,7 @@ mod chunks {
             kind_name: Some("Deployment".into()),
         };
         let body = PendingBody {
-            body: crate::body_store::entry(&serde_json::json!({"n": i}), |_| {}),
+            body: crate::body_store::entry(&[], &serde_json::json!({"n": i}), |_| {}),
             runs_exporter: false,
             has_template: true,
             sets_replicas: i.is_multiple_of(2),

@@ -25,6 +25,7 @@ pub mod rule;
 pub mod rules;
 pub mod schema;
 pub(crate) mod spill;
+pub(crate) mod summary;
 pub mod suppress;
 pub mod template;
 pub mod version;

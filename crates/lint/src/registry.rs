@@ -30,14 +30,16 @@ impl RuleEntry {
 }
 
 /// Declares the rule modules of a directory and lists them in a static
-/// table, with each file's text for its documentation:
+/// table, with each file's text for its documentation. The modules are
+/// visible to the crate: the index summarizes objects with a rule's own
+/// reading of them (`summary`), so that the two cannot drift apart.
 ///
 /// ```ignore
 /// register! { RULES: hpa_min_above_max, pdb_blocks_eviction }
 /// ```
 macro_rules! register {
     ($table:ident: $($module:ident),* $(,)?) => {
-        $(mod $module;)*
+        $(pub(crate) mod $module;)*
         /// The rules of this directory, in registration order.
         pub(crate) static $table: &[$crate::registry::RuleEntry] = &[
             $($crate::registry::RuleEntry {

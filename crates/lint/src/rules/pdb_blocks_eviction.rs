@@ -32,13 +32,14 @@
 //! - <https://kubernetes.io/docs/tasks/run-application/configure-pdb/>
 
 use crate::pointer::Pointer;
-use super::workload::{Autoscaler, autoscalers, pod_labels, selects, target};
+use super::workload::{Autoscaler, autoscalers, label_key, pod_labels, selects, target};
 use crate::index::{IndexedObject, key_hash};
 use crate::kind::ObjectKind;
 use crate::rule::{Check, Finding, Findings, ObjectsContext, Rule};
 use scaleplan_diag::Severity;
 use serde_json::Value;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 pub(crate) const RULE: Rule = Rule {
     id: "XOBJ004",
@@ -144,13 +145,15 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
     }
     for a in autoscalers(ctx.index) {
         let t = target(ctx.index, &a);
-        let t_body = t.map(|t| t.body());
-        let labels = t_body.as_deref().and_then(pod_labels);
+        // The target's pod labels come hashed in its summary: its body is
+        // loaded only for a PDB that the hashes and the cheap checks leave.
+        let summary = t.map(IndexedObject::summary);
+        let labels = summary.as_ref().and_then(|s| s.pod_labels.as_deref());
         let mut candidates: Vec<usize> = without_labels.clone();
         match (t, labels) {
             (Some(_), Some(labels)) => {
-                for (k, v) in labels {
-                    candidates.extend(by_label.get(&label_key(k, v)).into_iter().flatten());
+                for label in labels {
+                    candidates.extend(by_label.get(label).into_iter().flatten());
                 }
             }
             (None, _) => {
@@ -160,6 +163,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
         }
         candidates.sort_unstable();
         candidates.dedup();
+        let mut t_body = None;
         for at in candidates {
             let p = &mut pending[at];
             if p.done {
@@ -168,7 +172,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
             let Some(pdb) = ctx.index.get(p.id) else {
                 continue;
             };
-            if let Some(finding) = blocks(pdb, &p.min_available, &a, t, labels) {
+            if let Some(finding) = blocks(pdb, &p.min_available, &a, t, &mut t_body) {
                 out.push(finding);
                 p.done = true;
             }
@@ -177,16 +181,25 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
 }
 
 /// The finding when `pdb` (minAvailable `min_available`) selects the pods
-/// of `a`'s target (`t`, with pod `labels`) and allows no eviction at the
-/// autoscaler's minimum.
+/// of `a`'s target (`t`, its body loaded into `t_body` when first needed)
+/// and allows no eviction at the autoscaler's minimum.
 fn blocks(
     pdb: &IndexedObject,
     min_available: &Budget,
     a: &Autoscaler<'_>,
     t: Option<&IndexedObject>,
-    labels: Option<&serde_json::Map<String, Value>>,
+    t_body: &mut Option<Rc<Value>>,
 ) -> Option<Finding> {
     if !a.object.same_namespace(pdb.namespace()) {
+        return None;
+    }
+    let required = match *min_available {
+        Budget::Count(n) => n,
+        // ceil(p% of min), as the disruption controller rounds.
+        Budget::Percent(p) => (p * a.min_pods + 99) / 100,
+    };
+    // The numbers first: they need no body.
+    if required < a.min_pods {
         return None;
     }
     let body = pdb.body();
@@ -195,7 +208,8 @@ fn blocks(
     // it, assume the usual convention (`app: <workload name>`).
     let (workload, assumed) = match t {
         Some(t) => {
-            if !selects(selector, labels?) {
+            let t_body = t_body.get_or_insert_with(|| t.body());
+            if !selects(selector, pod_labels(t_body)?) {
                 return None;
             }
             (t.display_name(), String::new())
@@ -217,12 +231,7 @@ fn blocks(
             )
         }
     };
-    let required = match *min_available {
-        Budget::Count(n) => n,
-        // ceil(p% of min), as the disruption controller rounds.
-        Budget::Percent(p) => (p * a.min_pods + 99) / 100,
-    };
-    (required >= a.min_pods).then(|| {
+    Some(
         pdb.value_finding(
             "/spec/minAvailable",
             format!(
@@ -234,12 +243,8 @@ fn blocks(
         .help(format!(
             "lower minAvailable below {} (or use maxUnavailable: 1), or raise the autoscaler's minimum above {required}",
             a.min_pods
-        ))
-    })
-}
-
-fn label_key(key: &str, value: &Value) -> u64 {
-    key_hash(key, value.to_string())
+        )),
+    )
 }
 
 fn text_key(text: &str) -> u64 {

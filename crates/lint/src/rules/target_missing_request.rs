@@ -33,7 +33,7 @@
 use crate::pointer::Pointer;
 use super::workload::{autoscalers, containers, has_request, target};
 use crate::index::IndexedObject;
-use crate::kind::ObjectKind;
+use crate::kind::{ObjectKind, ObjectType};
 use crate::rule::{Check, Findings, ObjectsContext, Rule};
 use scaleplan_diag::Severity;
 use serde_json::Value;
@@ -48,8 +48,8 @@ pub(crate) const RULE: Rule = Rule {
 };
 
 /// A resource the autoscaler divides by the request, and in which container(s).
-struct Need {
-    resource: String,
+pub(crate) struct Need {
+    pub resource: String,
     /// `None`: every container.
     container: Option<String>,
     /// Where the autoscaler asks for it.
@@ -67,7 +67,12 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
         let Some(t) = target(ctx.index, &a) else {
             continue;
         };
-        let needs = needs(a.object);
+        // Most pairs need cpu or memory of a target whose every container
+        // requests both: the summaries say so without loading either body.
+        if a.object.summary().needs_met_by(&t.summary()) {
+            continue;
+        }
+        let needs = needs_of(&a.object.object, &a.object.body());
         if needs.is_empty() {
             continue;
         }
@@ -107,12 +112,13 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
     }
 }
 
-fn needs(autoscaler: &IndexedObject) -> Vec<Need> {
+/// What an autoscaler of type `object` with (pruned) body `body` divides
+/// by requests (also summarized in the index: `summary::Summary::needs`).
+pub(crate) fn needs_of(object: &ObjectType, body: &Value) -> Vec<Need> {
     let mut out = Vec::new();
-    let body = autoscaler.body();
-    match autoscaler.kind() {
+    match object.kind {
         ObjectKind::HorizontalPodAutoscaler => {
-            if autoscaler.object.version() == "v1" {
+            if object.version() == "v1" {
                 // autoscaling/v1 always scales on CPU utilization (80% when unset).
                 out.push(Need {
                     resource: "cpu".into(),
@@ -121,7 +127,7 @@ fn needs(autoscaler: &IndexedObject) -> Vec<Need> {
                 });
             }
             let metrics = body.at("/spec/metrics").and_then(Value::as_array);
-            if autoscaler.object.version() != "v1" && metrics.is_none_or(|m| m.is_empty()) {
+            if object.version() != "v1" && metrics.is_none_or(|m| m.is_empty()) {
                 out.push(Need {
                     resource: "cpu".into(),
                     container: None,

@@ -58,7 +58,8 @@ const OUTPUT_WORDS: [&str; 7] = [
     "done",
 ];
 
-fn is_output(name: &str) -> bool {
+/// Whether a metric or series name says work done (`tasks_succeeded_total`).
+pub(crate) fn is_output(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     lower
         .split(|c: char| !c.is_ascii_alphanumeric())
@@ -67,9 +68,18 @@ fn is_output(name: &str) -> bool {
 
 fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
     let rules = all_rules(ctx.index);
+    // With no adapter rule computing a metric from work done, only an HPA
+    // whose own metric names say so can be reported: its summary tells,
+    // without loading the body.
+    let any_output_rule = rules
+        .iter()
+        .any(|(_, r)| source_series(r).iter().any(|s| is_output(s)));
     // Only metrics of these kinds are served by an adapter.
     let hpas = ctx.index.of_kind(ObjectKind::HorizontalPodAutoscaler);
     for hpa in hpas.filter(|h| h.has_custom_metrics()) {
+        if !any_output_rule && !hpa.summary().output_metric {
+            continue;
+        }
         let body = hpa.body();
         let view = HpaV2::from_document(&body);
         for (i, m) in view.metrics().iter().enumerate() {

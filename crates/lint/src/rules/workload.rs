@@ -135,6 +135,12 @@ pub(crate) fn containers(workload: &Value) -> Vec<(String, &Value)> {
     }
 }
 
+/// A label as the lookups of pod labels key it (a hash of the key and the
+/// value's JSON text: equal hashes for equal `labels.get(k) == Some(v)`).
+pub(crate) fn label_key(key: &str, value: &Value) -> u64 {
+    crate::index::key_hash(key, value.to_string())
+}
+
 /// The labels of a workload's pods (from its body).
 pub(crate) fn pod_labels(workload: &Value) -> Option<&serde_json::Map<String, Value>> {
     workload

@@ -1,0 +1,248 @@
+//! What the rules that join every autoscaler with its target ask of each
+//! object, kept in front of its body in the store (`body_store::entry`) and
+//! read without parsing the body: which resources every container of a pod
+//! template requests, which ones an autoscaler divides by a request,
+//! whether an HPA scales on a metric named after finished work, and the
+//! pod labels as hashes. Those rules (XOBJ003, XOBJ004, HPA009) parsed the
+//! body of every autoscaler and target again to learn this: a sixth of a
+//! one-thread run's instructions on the benchmark corpus. They still load
+//! bodies, but only where the summary says a finding is possible.
+
+use crate::kind::{ObjectKind, ObjectType};
+use crate::places::{read_unsigned, write_unsigned};
+use crate::pointer::Pointer;
+use crate::rules::hpa_shape::{HpaV2, metric_name};
+use crate::rules::workload::{containers, has_request, label_key, pod_labels};
+use serde_json::Value;
+
+/// A set of resources, as bits: [`CPU`], [`MEMORY`], [`OTHER`].
+pub(crate) type Resources = u8;
+pub(crate) const CPU: Resources = 1;
+pub(crate) const MEMORY: Resources = 2;
+/// Any resource but cpu and memory (extended resources, ephemeral-storage):
+/// never summarized, so its rules read the body.
+pub(crate) const OTHER: Resources = 4;
+
+/// The bit of a resource name.
+pub(crate) fn resource(name: &str) -> Resources {
+    match name {
+        "cpu" => CPU,
+        "memory" => MEMORY,
+        _ => OTHER,
+    }
+}
+
+/// See the module docs. The default is what an object without a pod
+/// template, metrics or triggers has (and what a body that cannot be read
+/// back gives: nothing to report).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Summary {
+    /// The resources that every container of the pod template requests
+    /// or limits (as `workload::has_request` counts them); [`OTHER`] is
+    /// never set. A template without containers requests everything.
+    pub requested: Resources,
+    /// For an autoscaler: the resources it divides by requests (XOBJ003's
+    /// needs, any container).
+    pub needs: Resources,
+    /// An HPA with an adapter-served metric whose name says work done
+    /// (HPA009's `is_output`).
+    pub output_metric: bool,
+    /// `workload::label_key` of each label of the pod template; `None`
+    /// when the template has no labels mapping.
+    pub pod_labels: Option<Vec<u64>>,
+}
+
+const HAS_LABELS: u8 = 1 << 7;
+const OUTPUT_METRIC: u8 = 1 << 6;
+
+impl Summary {
+    /// The summary of a pruned body (`index::prune`) of an object of this type.
+    pub(crate) fn of(object: &ObjectType, pruned: &Value) -> Self {
+        let mut s = Summary::default();
+        if pruned.at("/spec/template").is_some() {
+            let cs = containers(pruned);
+            for bit in [CPU, MEMORY] {
+                let name = if bit == CPU { "cpu" } else { "memory" };
+                if cs.iter().all(|(_, c)| has_request(c, name)) {
+                    s.requested |= bit;
+                }
+            }
+            s.pod_labels =
+                pod_labels(pruned).map(|m| m.iter().map(|(k, v)| label_key(k, v)).collect());
+        }
+        if matches!(
+            object.kind,
+            ObjectKind::HorizontalPodAutoscaler | ObjectKind::ScaledObject
+        ) {
+            for need in crate::rules::target_missing_request::needs_of(object, pruned) {
+                s.needs |= resource(&need.resource);
+            }
+        }
+        if object.kind == ObjectKind::HorizontalPodAutoscaler {
+            s.output_metric = HpaV2::from_document(pruned)
+                .metrics()
+                .iter()
+                .filter_map(metric_name)
+                .any(|(_, name)| crate::rules::throughput_metric::is_output(name));
+        }
+        s
+    }
+
+    /// Appends the summary: one byte of bits, then the label count and
+    /// the labels (8 bytes each, little-endian) when there are labels.
+    pub(crate) fn write(&self, out: &mut Vec<u8>) {
+        let mut bits = self.requested | self.needs << 3;
+        if self.output_metric {
+            bits |= OUTPUT_METRIC;
+        }
+        if self.pod_labels.is_some() {
+            bits |= HAS_LABELS;
+        }
+        out.push(bits);
+        if let Some(labels) = &self.pod_labels {
+            write_unsigned(out, labels.len() as u64);
+            for l in labels {
+                out.extend_from_slice(&l.to_le_bytes());
+            }
+        }
+    }
+
+    /// Reads what [`Summary::write`] wrote; `None` when the bytes are not one.
+    pub(crate) fn read(mut bytes: &[u8]) -> Option<Self> {
+        let (&bits, rest) = bytes.split_first()?;
+        bytes = rest;
+        let pod_labels = if bits & HAS_LABELS != 0 {
+            let n = usize::try_from(read_unsigned(&mut bytes)?).ok()?;
+            let chunks = bytes.get(..n.checked_mul(8)?)?.chunks_exact(8);
+            Some(
+                chunks
+                    .map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes")))
+                    .collect(),
+            )
+        } else {
+            None
+        };
+        Some(Summary {
+            requested: bits & (CPU | MEMORY),
+            needs: bits >> 3 & (CPU | MEMORY | OTHER),
+            output_metric: bits & OUTPUT_METRIC != 0,
+            pod_labels,
+        })
+    }
+
+    /// Whether every resource an autoscaler with summary `self` needs is
+    /// requested by every container of a target with summary `target`: then
+    /// XOBJ003 has nothing to say about the pair, whatever the container.
+    pub(crate) fn needs_met_by(&self, target: &Summary) -> bool {
+        self.needs & OTHER == 0 && self.needs & !target.requested == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kind::classify;
+    use serde_json::json;
+
+    fn summary(doc: Value) -> Summary {
+        let object = classify(&doc);
+        Summary::of(&object, &crate::index::prune(object.kind, &doc))
+    }
+
+    #[test]
+    fn reads_back_what_it_writes() {
+        let cases = [
+            Summary::default(),
+            Summary {
+                requested: CPU | MEMORY,
+                needs: CPU | OTHER,
+                output_metric: true,
+                pod_labels: Some(vec![]),
+            },
+            Summary {
+                needs: MEMORY,
+                pod_labels: Some((0..300).map(|i| u64::MAX - i).collect()),
+                ..Summary::default()
+            },
+        ];
+        for s in cases {
+            let mut bytes = Vec::new();
+            s.write(&mut bytes);
+            assert_eq!(Summary::read(&bytes), Some(s.clone()));
+            // Cut short anywhere inside the labels: refused, not misread.
+            if s.pod_labels.as_ref().is_some_and(|l| !l.is_empty()) {
+                assert_eq!(Summary::read(&bytes[..bytes.len() - 1]), None);
+            }
+        }
+        assert_eq!(Summary::read(&[]), None);
+    }
+
+    #[test]
+    fn a_workload_tells_what_every_container_requests_and_its_pod_labels() {
+        let s = summary(json!({"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "web"},
+            "spec": {"template": {"metadata": {"labels": {"app": "web", "tier": 2}},
+                "spec": {"containers": [
+                    {"name": "a", "resources": {"requests": {"cpu": "1", "memory": "1Gi"}}},
+                    // A limit counts; a zero request does not.
+                    {"name": "b", "resources": {"limits": {"cpu": "1"},
+                        "requests": {"memory": "0"}}}]}}}}));
+        assert_eq!(s.requested, CPU);
+        assert_eq!(
+            s.pod_labels,
+            Some(vec![
+                label_key("app", &json!("web")),
+                label_key("tier", &json!(2))
+            ])
+        );
+        let bare = summary(json!({"apiVersion": "apps/v1", "kind": "Deployment",
+            "spec": {"template": {"spec": {"containers": []}}}}));
+        assert_eq!((bare.requested, bare.pod_labels), (CPU | MEMORY, None));
+        assert_eq!(
+            summary(json!({"apiVersion": "v1", "kind": "Service"})),
+            Summary::default()
+        );
+    }
+
+    #[test]
+    fn an_autoscaler_tells_what_it_divides_by_requests() {
+        let hpa = |version: &str, spec: Value| {
+            summary(json!({"apiVersion": format!("autoscaling/{version}"),
+                "kind": "HorizontalPodAutoscaler", "spec": spec}))
+        };
+        assert_eq!(hpa("v1", json!({"maxReplicas": 3})).needs, CPU);
+        assert_eq!(hpa("v2", json!({"maxReplicas": 3})).needs, CPU);
+        let utilization = |name: &str| {
+            json!({"type": "Resource", "resource": {"name": name,
+                "target": {"type": "Utilization", "averageUtilization": 50}}})
+        };
+        let done = json!({"type": "Pods", "pods": {"metric": {"name": "tasks_succeeded_rate"},
+            "target": {"type": "AverageValue", "averageValue": "1"}}});
+        let s = hpa("v2", json!({"metrics": [utilization("memory"), done]}));
+        assert_eq!((s.needs, s.output_metric), (MEMORY, true));
+        let s = hpa("v2", json!({"metrics": [utilization("ephemeral-storage")]}));
+        assert_eq!((s.needs, s.output_metric), (OTHER, false));
+        let so = summary(
+            json!({"apiVersion": "keda.sh/v1alpha1", "kind": "ScaledObject",
+            "spec": {"triggers": [{"type": "memory", "metadata": {"value": "60"}},
+                {"type": "redis", "metadata": {}}]}}),
+        );
+        assert_eq!(so.needs, MEMORY);
+    }
+
+    #[test]
+    fn needs_are_met_only_by_requests_of_every_container() {
+        let a = |needs| Summary {
+            needs,
+            ..Summary::default()
+        };
+        let t = |requested| Summary {
+            requested,
+            ..Summary::default()
+        };
+        assert!(a(0).needs_met_by(&t(0)));
+        assert!(a(CPU).needs_met_by(&t(CPU | MEMORY)));
+        assert!(!a(CPU | MEMORY).needs_met_by(&t(CPU)));
+        assert!(!a(OTHER).needs_met_by(&t(CPU | MEMORY)));
+    }
+}
