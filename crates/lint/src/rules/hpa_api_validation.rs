@@ -93,12 +93,24 @@ pub(crate) fn errors(doc: &Value, gates: &FeatureGates) -> Vec<FieldError> {
 
 /// The document's spec converted the way the API server decodes it.
 fn spec_of(doc: &Value) -> Option<scaleplan_hpa::HpaSpec> {
-    let mut spec = doc.get("spec")?.clone();
-    zero_fill(&mut spec);
-    let k8s = serde_json::from_value::<
-        k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscalerSpec,
-    >(spec)
-    .ok()?;
+    use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscalerSpec;
+    use serde::Deserialize;
+    let spec = doc.get("spec")?;
+    // k8s-openapi decodes a missing required field as its zero value, the
+    // one zero_fill writes: a spec that decodes as it is, without a number
+    // where a quantity belongs, decodes the same filled (a test checks it on
+    // every HPA at hand). Most do; only the others pay for a copy.
+    let as_is = (!has_numeric_quantity(spec))
+        .then(|| HorizontalPodAutoscalerSpec::deserialize(spec).ok())
+        .flatten();
+    let k8s = match as_is {
+        Some(k8s) => k8s,
+        None => {
+            let mut spec = spec.clone();
+            zero_fill(&mut spec);
+            serde_json::from_value::<HorizontalPodAutoscalerSpec>(spec).ok()?
+        }
+    };
     let mut conversion = Vec::new();
     let converted = scaleplan_hpa::from_k8s::convert_spec(&k8s, &mut conversion);
     conversion.is_empty().then_some(converted)
@@ -182,6 +194,28 @@ fn zero_fill(spec: &mut Value) {
     }
 }
 
+/// Whether a metric target's value or a behavior's tolerance is written as
+/// a number (which `zero_fill` turns into a string).
+fn has_numeric_quantity(spec: &Value) -> bool {
+    let metrics = spec.get("metrics").and_then(Value::as_array);
+    let targets = metrics
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_object)
+        .flat_map(|m| m.values().filter_map(|b| b.get("target")));
+    let in_targets = targets
+        .flat_map(|t| ["value", "averageValue"].map(|q| t.get(q)))
+        .any(|q| q.is_some_and(Value::is_number));
+    let behavior = spec.get("behavior");
+    in_targets
+        || ["scaleUp", "scaleDown"].iter().any(|dir| {
+            behavior
+                .and_then(|b| b.get(*dir))
+                .and_then(|r| r.get("tolerance"))
+                .is_some_and(Value::is_number)
+        })
+}
+
 fn fill_ref(r: &mut Value) {
     if let Some(r) = r.as_object_mut() {
         r.entry("kind").or_insert(Value::from(""));
@@ -221,6 +255,58 @@ mod tests {
     use super::*;
     use scaleplan_hpa::model::{HpaSpec, MetricTarget};
     use serde_json::json;
+
+    /// `spec_of` skips `zero_fill` for a spec that decodes as it is and has
+    /// no numeric quantity: for every such HPA of the fixtures, the tutorial
+    /// and the corpus, the zero-filled copy must decode to the same spec.
+    #[test]
+    fn zero_fill_changes_no_spec_that_decodes_as_it_is() {
+        use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscalerSpec;
+        use serde::Deserialize;
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let dirs = [
+            root.join("tests/fixtures/lint"),
+            root.join("../shared/seed"),
+            root.join("../shared/corpus"),
+        ];
+        let mut files = Vec::new();
+        let mut stack: Vec<_> = dirs.into_iter().filter(|d| d.exists()).collect();
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml" || x == "md") {
+                    files.push(p);
+                }
+            }
+        }
+        let (mut as_is, mut filled) = (0, 0);
+        for f in files {
+            let Ok(text) = std::fs::read_to_string(&f) else { continue };
+            crate::parse::read_documents(&text, &mut |d| {
+                if crate::kind::classify(&d.json).kind != ObjectKind::HorizontalPodAutoscaler {
+                    return;
+                }
+                let doc = HpaV2::from_document(&d.json).json.into_owned();
+                let Some(spec) = doc.get("spec") else { return };
+                let fast = (!has_numeric_quantity(spec))
+                    .then(|| HorizontalPodAutoscalerSpec::deserialize(spec).ok())
+                    .flatten();
+                if let Some(fast) = fast {
+                    let mut copy = spec.clone();
+                    zero_fill(&mut copy);
+                    let slow = serde_json::from_value::<HorizontalPodAutoscalerSpec>(copy);
+                    assert_eq!(Some(&fast), slow.as_ref().ok(), "{}", f.display());
+                    as_is += 1;
+                } else {
+                    filled += 1;
+                }
+            });
+        }
+        // Both paths are exercised.
+        assert!(as_is > 20 && filled > 3, "{as_is} as they are, {filled} filled");
+    }
 
     fn quantity(milli: Option<i64>) -> Option<Value> {
         milli.map(|m| Value::String(format!("{m}m")))
