@@ -41,6 +41,13 @@ pub fn range_location(src: &SourceFile, start: (usize, usize), end: (usize, usiz
 /// [`range_location`]'s line, column, end line and end column, without a
 /// [`Location`] (which owns the file's name).
 pub fn range_span(src: &SourceFile, start: (usize, usize), end: (usize, usize)) -> [usize; 4] {
+    range_span_on(src.line(start.0), start, end)
+}
+
+/// [`range_span`] given the text of the start line (`SourceFile::line`),
+/// for a caller that needs that line too: it runs for every node the
+/// linter records.
+pub fn range_span_on(text: Option<&str>, start: (usize, usize), end: (usize, usize)) -> [usize; 4] {
     let (line, col) = start;
     let (end_line, mut end_col) = if end.0 == 0 {
         (line, col)
@@ -48,7 +55,7 @@ pub fn range_span(src: &SourceFile, start: (usize, usize), end: (usize, usize)) 
         (end.0.max(line), end.1)
     };
     if end_line == line {
-        end_col = scalar_end(src, line, col, end_col);
+        end_col = scalar_end(text, col, end_col);
     }
     [line, col + 1, end_line, end_col + 1]
 }
@@ -56,8 +63,8 @@ pub fn range_span(src: &SourceFile, start: (usize, usize), end: (usize, usize)) 
 /// saphyr ends the span of a quoted scalar that is followed by a comment at
 /// the end of the comment; a caret should stop at the closing quote. Plain
 /// scalars are trimmed of trailing blanks and a ` # comment` likewise.
-fn scalar_end(src: &SourceFile, line: usize, start: usize, end: usize) -> usize {
-    let Some(text) = src.line(line) else {
+fn scalar_end(text: Option<&str>, start: usize, end: usize) -> usize {
+    let Some(text) = text else {
         return end;
     };
     // Columns count characters; on an ASCII line (nearly all) they are bytes,

@@ -57,8 +57,13 @@ impl Place {
 
     /// [`Place::location`]'s line, column, end line and end column.
     pub fn span(&self, src: &SourceFile) -> [usize; 4] {
-        scaleplan_diag::yaml::range_span(
-            src,
+        self.span_on(src.line(self.start.0 as usize))
+    }
+
+    /// [`Place::span`] given the text of its start line.
+    pub fn span_on(&self, start_line: Option<&str>) -> [usize; 4] {
+        scaleplan_diag::yaml::range_span_on(
+            start_line,
             (self.start.0 as usize, self.start.1 as usize),
             (self.end.0 as usize, self.end.1 as usize),
         )

@@ -85,16 +85,18 @@ impl<'a> Placer<'a> {
     /// runs for every node of every pruned body: a line's width is looked
     /// up once, and counted only in a file that is not ASCII.
     fn span(&self, place: Place) -> (Span, bool) {
-        let span = place.span(self.src);
-        let width = |l: usize| {
-            let text = self.src.line(l).unwrap_or_default();
+        // The start line's text serves the span's end and its width.
+        let text = self.src.line(place.line());
+        let span = place.span_on(text);
+        let width_of = |text: &str| {
             if self.ascii {
                 text.len() + 1
             } else {
                 text.chars().count() + 1
             }
         };
-        let line_width = width(span[0]);
+        let width = |l: usize| width_of(self.src.line(l).unwrap_or_default());
+        let line_width = width_of(text.unwrap_or_default());
         let clamped = clamp_with(span, self.src.line_count().max(1), |l| {
             if l == span[0] { line_width } else { width(l) }
         });
