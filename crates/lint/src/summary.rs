@@ -2,8 +2,8 @@
 //! object, kept in front of its body in the store (`body_store::entry`) and
 //! read without parsing the body: which resources every container of a pod
 //! template requests, which ones an autoscaler divides by a request,
-//! whether an HPA scales on a metric named after finished work, and the
-//! pod labels as hashes. Those rules (XOBJ003, XOBJ004, HPA009) parsed the
+//! whether an HPA scales on a metric named after finished work, the pod
+//! labels as hashes, and a workload's replicas. Those rules (XOBJ003, XOBJ004, HPA009) parsed the
 //! body of every autoscaler and target again to learn this: a sixth of a
 //! one-thread run's instructions on the benchmark corpus. They still load
 //! bodies, but only where the summary says a finding is possible.
@@ -50,10 +50,13 @@ pub(crate) struct Summary {
     /// `workload::label_key` of each label of the pod template; `None`
     /// when the template has no labels mapping.
     pub pod_labels: Option<Vec<u64>>,
+    /// `spec.replicas` of a workload, as JSON text (XOBJ002's message).
+    pub replicas: Option<String>,
 }
 
 const HAS_LABELS: u8 = 1 << 7;
 const OUTPUT_METRIC: u8 = 1 << 6;
+const HAS_REPLICAS: u8 = 1 << 2;
 
 impl Summary {
     /// The summary of a pruned body (`index::prune`) of an object of this type.
@@ -69,6 +72,7 @@ impl Summary {
             }
             s.pod_labels =
                 pod_labels(pruned).map(|m| m.iter().map(|(k, v)| label_key(k, v)).collect());
+            s.replicas = pruned.at("/spec/replicas").map(Value::to_string);
         }
         if matches!(
             object.kind,
@@ -88,8 +92,10 @@ impl Summary {
         s
     }
 
-    /// Appends the summary: one byte of bits, then the label count and
-    /// the labels (8 bytes each, little-endian) when there are labels.
+    /// Appends the summary: one byte of bits (requested resources, bit 2
+    /// replicas, needs shifted by 3, bit 6 output metric, bit 7 labels),
+    /// then the label count and the labels (8 bytes each, little-endian)
+    /// when there are labels, then the replicas' length and text.
     pub(crate) fn write(&self, out: &mut Vec<u8>) {
         let mut bits = self.requested | self.needs << 3;
         if self.output_metric {
@@ -98,12 +104,19 @@ impl Summary {
         if self.pod_labels.is_some() {
             bits |= HAS_LABELS;
         }
+        if self.replicas.is_some() {
+            bits |= HAS_REPLICAS;
+        }
         out.push(bits);
         if let Some(labels) = &self.pod_labels {
             write_unsigned(out, labels.len() as u64);
             for l in labels {
                 out.extend_from_slice(&l.to_le_bytes());
             }
+        }
+        if let Some(r) = &self.replicas {
+            write_unsigned(out, r.len() as u64);
+            out.extend_from_slice(r.as_bytes());
         }
     }
 
@@ -113,12 +126,21 @@ impl Summary {
         bytes = rest;
         let pod_labels = if bits & HAS_LABELS != 0 {
             let n = usize::try_from(read_unsigned(&mut bytes)?).ok()?;
-            let chunks = bytes.get(..n.checked_mul(8)?)?.chunks_exact(8);
+            let (labels, rest) = bytes.split_at_checked(n.checked_mul(8)?)?;
+            bytes = rest;
             Some(
-                chunks
+                labels
+                    .chunks_exact(8)
                     .map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes")))
                     .collect(),
             )
+        } else {
+            None
+        };
+        let replicas = if bits & HAS_REPLICAS != 0 {
+            let n = usize::try_from(read_unsigned(&mut bytes)?).ok()?;
+            let text = bytes.get(..n)?;
+            Some(String::from_utf8(text.to_vec()).ok()?)
         } else {
             None
         };
@@ -127,6 +149,7 @@ impl Summary {
             needs: bits >> 3 & (CPU | MEMORY | OTHER),
             output_metric: bits & OUTPUT_METRIC != 0,
             pod_labels,
+            replicas,
         })
     }
 
@@ -158,10 +181,16 @@ mod tests {
                 needs: CPU | OTHER,
                 output_metric: true,
                 pod_labels: Some(vec![]),
+                replicas: None,
             },
             Summary {
                 needs: MEMORY,
                 pod_labels: Some((0..300).map(|i| u64::MAX - i).collect()),
+                replicas: Some("\"3\"".into()),
+                ..Summary::default()
+            },
+            Summary {
+                replicas: Some("12".into()),
                 ..Summary::default()
             },
         ];
@@ -169,8 +198,8 @@ mod tests {
             let mut bytes = Vec::new();
             s.write(&mut bytes);
             assert_eq!(Summary::read(&bytes), Some(s.clone()));
-            // Cut short anywhere inside the labels: refused, not misread.
-            if s.pod_labels.as_ref().is_some_and(|l| !l.is_empty()) {
+            // Cut short: refused, not misread.
+            if s.pod_labels.as_ref().is_some_and(|l| !l.is_empty()) || s.replicas.is_some() {
                 assert_eq!(Summary::read(&bytes[..bytes.len() - 1]), None);
             }
         }
@@ -181,13 +210,14 @@ mod tests {
     fn a_workload_tells_what_every_container_requests_and_its_pod_labels() {
         let s = summary(json!({"apiVersion": "apps/v1", "kind": "Deployment",
             "metadata": {"name": "web"},
-            "spec": {"template": {"metadata": {"labels": {"app": "web", "tier": 2}},
+            "spec": {"replicas": 3, "template": {"metadata": {"labels": {"app": "web", "tier": 2}},
                 "spec": {"containers": [
                     {"name": "a", "resources": {"requests": {"cpu": "1", "memory": "1Gi"}}},
                     // A limit counts; a zero request does not.
                     {"name": "b", "resources": {"limits": {"cpu": "1"},
                         "requests": {"memory": "0"}}}]}}}}));
         assert_eq!(s.requested, CPU);
+        assert_eq!(s.replicas.as_deref(), Some("3"));
         assert_eq!(
             s.pod_labels,
             Some(vec![

@@ -28,7 +28,6 @@
 //! - kube-score `deployment-targeted-by-hpa-does-not-have-replicas-configured`
 //! - <https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#migrating-deployments-and-statefulsets-to-horizontal-autoscaling>
 
-use crate::pointer::Pointer;
 use super::workload::{autoscalers, target};
 use crate::rule::{Check, Findings, ObjectsContext, Rule};
 use scaleplan_diag::Severity;
@@ -54,8 +53,8 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
         if !t.sets_replicas() {
             continue;
         }
-        let t_body = t.body();
-        let Some(replicas) = t_body.at("/spec/replicas") else {
+        // Its summary holds the value: no body load.
+        let Some(replicas) = t.summary().replicas else {
             continue;
         };
         if !seen.insert(t.id()) {
