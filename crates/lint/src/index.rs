@@ -21,6 +21,7 @@ use crate::rules::hpa_shape::HpaV2;
 use crate::summary::Summary;
 use crate::suppress::Suppression;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::rc::Rc;
@@ -737,8 +738,68 @@ fn runs_exporter(pruned: &Value) -> bool {
 
 /// The pruned copy of a document kept in the index: the kept fields are
 /// copied (the document stays whole, for [`crate::places`]) into maps sized
-/// exactly.
-pub fn prune(kind: ObjectKind, json: &Value) -> Value {
+/// exactly; or the document itself, when the copy would equal it, key
+/// order included (most autoscalers, PDBs and Services: read whole).
+pub fn prune(kind: ObjectKind, json: &Value) -> Cow<'_, Value> {
+    if kept_whole(kind, json) {
+        Cow::Borrowed(json)
+    } else {
+        Cow::Owned(pruned_copy(kind, json))
+    }
+}
+
+/// Whether [`pruned_copy`] would copy `json` whole and in its order: a kind
+/// kept whole, top-level keys in the copy's order (`apiVersion`, `kind`,
+/// `metadata`, the rest), and metadata that holds only what the copy keeps,
+/// in its order, without kubectl's last-applied annotation.
+fn kept_whole(kind: ObjectKind, json: &Value) -> bool {
+    let Value::Object(doc) = json else {
+        return false;
+    };
+    let whole_kind = !kind.is_workload()
+        && !matches!(
+            kind,
+            ObjectKind::OtherObject | ObjectKind::ConfigMap | ObjectKind::NotAnObject
+        );
+    // Keys ranked by `order` (unlisted keys last when `rest`, else refused)
+    // must not go back.
+    fn in_order<'k>(keys: impl Iterator<Item = &'k String>, order: &[&str], rest: bool) -> bool {
+        let mut last = 0;
+        for k in keys {
+            let rank = match order.iter().position(|o| o == k) {
+                Some(r) => r,
+                None if rest => order.len(),
+                None => return false,
+            };
+            if rank < last {
+                return false;
+            }
+            last = rank;
+        }
+        true
+    }
+    let metadata_kept = match doc.get("metadata") {
+        None => true,
+        Some(Value::Object(meta)) => {
+            in_order(
+                meta.keys(),
+                &["name", "namespace", "labels", "annotations"],
+                false,
+            ) && match meta.get("annotations") {
+                None => true,
+                Some(Value::Object(a)) => {
+                    !a.contains_key("kubectl.kubernetes.io/last-applied-configuration")
+                }
+                Some(_) => false,
+            }
+        }
+        Some(_) => false,
+    };
+    whole_kind && metadata_kept && in_order(doc.keys(), &["apiVersion", "kind", "metadata"], true)
+}
+
+/// The pruned copy itself (see [`prune`]).
+fn pruned_copy(kind: ObjectKind, json: &Value) -> Value {
     let Value::Object(doc) = json else {
         return Value::Null;
     };
@@ -890,7 +951,7 @@ mod tests {
         });
         let p = prune(ObjectKind::Deployment, &d);
         assert_eq!(
-            p,
+            *p,
             json!({"apiVersion": "apps/v1", "kind": "Deployment",
                 "metadata": {"name": "web", "annotations": {"a": "b"}},
                 "spec": {"replicas": 3, "template": {
@@ -923,6 +984,45 @@ mod tests {
             "spec": {"metrics": [external]}});
         assert_eq!(type_of(&so).kind, ObjectKind::ScaledObject);
         assert!(!PendingBody::of(&type_of(&so), &so, |_, _| {}).custom_metrics);
+    }
+
+    /// `prune` hands back the document itself when `kept_whole` says the
+    /// copy would equal it: on every document at hand, it does, key order
+    /// included (the serialized texts are compared).
+    #[test]
+    fn a_document_kept_whole_equals_its_copy() {
+        let mut whole = 0;
+        for (f, json) in crate::test_manifests::documents() {
+            let kind = type_of(&json).kind;
+            if kept_whole(kind, &json) {
+                let copy = serde_json::to_string(&pruned_copy(kind, &json)).unwrap();
+                assert_eq!(
+                    copy,
+                    serde_json::to_string(&json).unwrap(),
+                    "{}",
+                    f.display()
+                );
+                whole += 1;
+            }
+        }
+        assert!(whole > 50, "{whole} documents kept whole");
+        // Out of order, or with metadata the copy drops: copied.
+        let hpa = |doc: Value| kept_whole(ObjectKind::HorizontalPodAutoscaler, &doc);
+        assert!(hpa(
+            json!({"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+            "metadata": {"name": "a", "annotations": {"x": "y"}}, "spec": {}})
+        ));
+        assert!(!hpa(
+            json!({"kind": "HorizontalPodAutoscaler", "apiVersion": "autoscaling/v2"})
+        ));
+        assert!(!hpa(
+            json!({"apiVersion": "v", "spec": {}, "metadata": {"name": "a"}})
+        ));
+        assert!(!hpa(json!({"metadata": {"namespace": "n", "name": "a"}})));
+        assert!(!hpa(json!({"metadata": {"name": "a", "uid": "1"}})));
+        assert!(!hpa(json!({"metadata": {"annotations": {
+            "kubectl.kubernetes.io/last-applied-configuration": "{}"}}})));
+        assert!(!kept_whole(ObjectKind::Deployment, &json!({"spec": {}})));
     }
 
     #[test]

@@ -28,6 +28,8 @@ pub(crate) mod spill;
 pub(crate) mod summary;
 pub mod suppress;
 pub mod template;
+#[cfg(test)]
+mod test_manifests;
 pub mod version;
 
 pub use engine::{

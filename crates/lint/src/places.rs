@@ -332,7 +332,7 @@ mod tests {
         let src = SourceFile::new("t.yaml", text);
         let mut out = Vec::new();
         read_documents(text, &mut |doc| {
-            let pruned = crate::index::prune(classify(&doc.json).kind, &doc.json);
+            let pruned = crate::index::prune(classify(&doc.json).kind, &doc.json).into_owned();
             let mut records = Vec::new();
             Placer::new(&src, template_lines).encode(
                 doc.lines.0,

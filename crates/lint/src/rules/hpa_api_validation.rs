@@ -263,46 +263,25 @@ mod tests {
     fn zero_fill_changes_no_spec_that_decodes_as_it_is() {
         use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscalerSpec;
         use serde::Deserialize;
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-        let dirs = [
-            root.join("tests/fixtures/lint"),
-            root.join("../shared/seed"),
-            root.join("../shared/corpus"),
-        ];
-        let mut files = Vec::new();
-        let mut stack: Vec<_> = dirs.into_iter().filter(|d| d.exists()).collect();
-        while let Some(d) = stack.pop() {
-            for e in std::fs::read_dir(&d).unwrap().flatten() {
-                let p = e.path();
-                if p.is_dir() {
-                    stack.push(p);
-                } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml" || x == "md") {
-                    files.push(p);
-                }
-            }
-        }
         let (mut as_is, mut filled) = (0, 0);
-        for f in files {
-            let Ok(text) = std::fs::read_to_string(&f) else { continue };
-            crate::parse::read_documents(&text, &mut |d| {
-                if crate::kind::classify(&d.json).kind != ObjectKind::HorizontalPodAutoscaler {
-                    return;
-                }
-                let doc = HpaV2::from_document(&d.json).json.into_owned();
-                let Some(spec) = doc.get("spec") else { return };
-                let fast = (!has_numeric_quantity(spec))
-                    .then(|| HorizontalPodAutoscalerSpec::deserialize(spec).ok())
-                    .flatten();
-                if let Some(fast) = fast {
-                    let mut copy = spec.clone();
-                    zero_fill(&mut copy);
-                    let slow = serde_json::from_value::<HorizontalPodAutoscalerSpec>(copy);
-                    assert_eq!(Some(&fast), slow.as_ref().ok(), "{}", f.display());
-                    as_is += 1;
-                } else {
-                    filled += 1;
-                }
-            });
+        for (f, json) in crate::test_manifests::documents() {
+            if crate::kind::classify(&json).kind != ObjectKind::HorizontalPodAutoscaler {
+                continue;
+            }
+            let doc = HpaV2::from_document(&json).json.into_owned();
+            let Some(spec) = doc.get("spec") else { continue };
+            let fast = (!has_numeric_quantity(spec))
+                .then(|| HorizontalPodAutoscalerSpec::deserialize(spec).ok())
+                .flatten();
+            if let Some(fast) = fast {
+                let mut copy = spec.clone();
+                zero_fill(&mut copy);
+                let slow = serde_json::from_value::<HorizontalPodAutoscalerSpec>(copy);
+                assert_eq!(Some(&fast), slow.as_ref().ok(), "{}", f.display());
+                as_is += 1;
+            } else {
+                filled += 1;
+            }
         }
         // Both paths are exercised.
         assert!(as_is > 20 && filled > 3, "{as_is} as they are, {filled} filled");
