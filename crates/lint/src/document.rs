@@ -16,7 +16,7 @@
 
 use crate::pointer::unescape;
 use saphyr::Scalar;
-use saphyr_parser::{Event, Span, Tag};
+use saphyr_parser::{Event, ScalarStyle, Span, Tag};
 use scaleplan_diag::{Location, SourceFile};
 use serde_json::map::Entry;
 use serde_json::{Map, Number, Value};
@@ -336,7 +336,7 @@ impl Builder {
                 // the value without changing how it is read.
                 let foreign = tag.as_ref().is_some_and(|t| !t.is_yaml_core_schema());
                 let core_tag: Option<&Cow<'_, Tag>> = tag.as_ref().filter(|_| !foreign);
-                let scalar = Scalar::parse_from_cow_and_metadata(text, style, core_tag);
+                let scalar = resolve(text, style, core_tag);
                 let anchor = &anchor;
                 let place = Place::of(&span);
                 let empty = !foreign && matches!(scalar, None | Some(Scalar::Null));
@@ -607,5 +607,98 @@ fn within_budget(value: &Value, budget: &mut usize) -> bool {
             within_budget(v, budget)
         }),
         _ => true,
+    }
+}
+
+/// saphyr's reading of a scalar (`Scalar::parse_from_cow_and_metadata`),
+/// with a shortcut for the commonest scalar, keys included: an untagged
+/// plain scalar that starts with a letter beginning none of the core
+/// schema's null and boolean words is a string. No integer or float starts
+/// with a letter (Rust's parse wants a digit first, and saphyr offers it
+/// only texts that hold a digit, so `inf` and `nan` stay strings).
+fn resolve<'a>(
+    text: Cow<'a, str>,
+    style: ScalarStyle,
+    tag: Option<&Cow<'a, Tag>>,
+) -> Option<Scalar<'a>> {
+    let plain_word = style == ScalarStyle::Plain
+        && tag.is_none()
+        && text
+            .as_bytes()
+            .first()
+            .is_some_and(|b| b.is_ascii_alphabetic() && !b"nNtTfF".contains(b));
+    if plain_word {
+        return Some(Scalar::String(text));
+    }
+    Scalar::parse_from_cow_and_metadata(text, style, tag)
+}
+
+#[cfg(test)]
+mod resolve_tests {
+    use super::*;
+
+    #[test]
+    fn the_shortcut_reads_scalars_as_saphyr_does() {
+        let words = [
+            "app",
+            "apiVersion",
+            "inf",
+            "Inf",
+            "infinity",
+            "Infinity",
+            "INF",
+            "iNf1",
+            "inf1",
+            "nan",
+            "NaN",
+            "e5",
+            "E10",
+            "x1",
+            "y",
+            "yes",
+            "on",
+            "off",
+            "null",
+            "Null",
+            "NULL",
+            "true",
+            "True",
+            "false",
+            "FALSE",
+            "tru",
+            "fals",
+            "n",
+            "t",
+            "f",
+            "a1.5",
+            "z9",
+            "1",
+            "0x1f",
+            "0o17",
+            "+3",
+            "-2",
+            "1.5",
+            ".inf",
+            "-.inf",
+            ".nan",
+            "~",
+            "",
+            "1e5",
+            "ä",
+            "É1",
+            "_x",
+            "Zeta",
+            "q.5",
+            "k8s",
+        ];
+        for w in words {
+            for style in [ScalarStyle::Plain, ScalarStyle::SingleQuoted] {
+                assert_eq!(
+                    resolve(Cow::Borrowed(w), style, None),
+                    Scalar::parse_from_cow_and_metadata(Cow::Borrowed(w), style, None),
+                    "{w:?} {style:?}"
+                );
+            }
+        }
     }
 }
