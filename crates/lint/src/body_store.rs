@@ -203,11 +203,12 @@ impl Bodies {
         })
     }
 
-    /// What follows a body in its entry (see `PendingBody::of`): where its
-    /// nodes are in the file.
-    pub(crate) fn places(&self, at: BodyRef) -> Option<Vec<u8>> {
+    /// A body's JSON text and what follows it in its entry (see
+    /// `PendingBody::of`): where its nodes are in the file.
+    pub(crate) fn places(&self, at: BodyRef) -> Option<(Vec<u8>, Vec<u8>)> {
         let entry = self.entry(at)?;
-        Some(parts(&entry)?[2].to_vec())
+        let [_, body, places] = parts(&entry)?;
+        Some((body.to_vec(), places.to_vec()))
     }
 
     /// The bytes of one entry: the body's length, the body, what follows.
@@ -291,7 +292,12 @@ mod tests {
         for round in 0..2 {
             for (i, (v, r)) in values.iter().zip(&refs).enumerate().rev() {
                 assert_eq!(*bodies.load(i, *r), *v, "round {round}, body {i}");
-                assert_eq!(bodies.places(*r).as_deref(), Some(&b"after"[..]));
+                let (text, places) = bodies.places(*r).expect("an entry");
+                assert_eq!(
+                    serde_json::from_slice::<Value>(&text).ok().as_ref(),
+                    Some(v)
+                );
+                assert_eq!(places, b"after");
                 assert_eq!(bodies.summary(*r), summary(i));
             }
         }

@@ -329,9 +329,9 @@ impl IndexedObject {
             .summary(self.body)
     }
 
-    /// The records of where the body's nodes are in the file (see
-    /// [`crate::places`]); `None` when the store cannot be read.
-    pub(crate) fn places(&self) -> Option<Vec<u8>> {
+    /// The body's JSON text and the records of where its nodes are in the
+    /// file (see [`crate::places`]); `None` when the store cannot be read.
+    pub(crate) fn places(&self) -> Option<(Vec<u8>, Vec<u8>)> {
         self.shared
             .bodies
             .get()

@@ -154,12 +154,14 @@ pub enum Lookup {
     Unknown,
 }
 
-/// Resolves `pointer` in `pruned` as [`Positions::resolve`] resolves it in
-/// the whole document: the deepest node that exists, its key's location
-/// unless `at_value`. `records` are what [`Placer::encode`] wrote for
-/// `pruned`; `first_line` the document's.
+/// Resolves `pointer` in `pruned` (the pruned body's JSON text, as the
+/// store keeps it) as [`Positions::resolve`] resolves it in the whole
+/// document: the deepest node that exists, its key's location unless
+/// `at_value`. `records` are what [`Placer::encode`] wrote for the body;
+/// `first_line` the document's. The text is walked, not parsed: locating
+/// a finding costs no body load.
 pub fn lookup(
-    pruned: &Value,
+    pruned: &[u8],
     records: &[u8],
     file: &str,
     first_line: usize,
@@ -174,18 +176,19 @@ pub fn lookup(
     let Some(mut record) = reader.seek(0) else {
         return Lookup::Unknown;
     };
-    let (mut value, mut number) = (pruned, 0);
+    let mut value = Json {
+        bytes: pruned,
+        at: 0,
+    };
+    let mut number = 0;
     for raw in pointer.split('/').skip(1) {
         if record.flags & UNKNOWN != 0 {
             return Lookup::Unknown;
         }
-        let seg = unescape(raw);
-        let step = match value {
-            Value::Object(map) => map.iter().position(|(k, _)| *k == seg),
-            Value::Array(items) => seg.parse::<usize>().ok().filter(|i| *i < items.len()),
-            _ => None,
+        let Some(step) = value.child(&unescape(raw)) else {
+            return Lookup::Unknown; // not JSON: not ours
         };
-        let Some(i) = step else {
+        let Some(before) = step else {
             // Where the copy is whole (a scalar always is), the document
             // lacks this child too, and the walk stops here in both.
             if record.flags & COMPLETE == 0 {
@@ -193,9 +196,7 @@ pub fn lookup(
             }
             break;
         };
-        let before: usize = children(value).take(i).map(size).sum();
         number += 1 + before;
-        value = children(value).nth(i).expect("the step exists");
         match reader.seek(number) {
             Some(r) => record = r,
             None => return Lookup::Unknown,
@@ -221,17 +222,147 @@ pub fn lookup(
     })
 }
 
-fn children(v: &Value) -> Box<dyn Iterator<Item = &Value> + '_> {
-    match v {
-        Value::Object(m) => Box::new(m.values()),
-        Value::Array(a) => Box::new(a.iter()),
-        _ => Box::new(std::iter::empty()),
+/// A cursor on a JSON value in a text that serde_json wrote.
+struct Json<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Json<'a> {
+    fn skip_blanks(&mut self) {
+        while self.bytes.get(self.at).is_some_and(u8::is_ascii_whitespace) {
+            self.at += 1;
+        }
+    }
+
+    /// Moves to the child `seg` of the value here (a key, or an index as
+    /// `usize` reads one) and tells how many nodes come before it in
+    /// pre-order among its siblings' subtrees: `Some(None)` when there is no
+    /// such child, `None` when the text is not JSON.
+    fn child(&mut self, seg: &str) -> Option<Option<usize>> {
+        self.skip_blanks();
+        let (open, close) = match self.bytes.get(self.at)? {
+            b'{' => (b'{', b'}'),
+            b'[' => (b'[', b']'),
+            _ => return Some(None),
+        };
+        let index = if open == b'[' {
+            match seg.parse::<usize>() {
+                Ok(i) => Some(i),
+                Err(_) => return Some(None),
+            }
+        } else {
+            None
+        };
+        self.at += 1;
+        let mut before = 0;
+        for i in 0.. {
+            self.skip_blanks();
+            if *self.bytes.get(self.at)? == close {
+                return Some(None);
+            }
+            if i > 0 {
+                self.expect(b',')?;
+                self.skip_blanks();
+            }
+            let found = match index {
+                Some(wanted) => wanted == i,
+                None => {
+                    let key = self.string()?;
+                    self.skip_blanks();
+                    self.expect(b':')?;
+                    self.skip_blanks();
+                    key_is(key, seg)?
+                }
+            };
+            if found {
+                return Some(Some(before));
+            }
+            before += self.skip()?;
+        }
+        unreachable!("the loop returns")
+    }
+
+    fn expect(&mut self, byte: u8) -> Option<()> {
+        (*self.bytes.get(self.at)? == byte).then(|| self.at += 1)
+    }
+
+    /// Skips a string; its text between the quotes, as written.
+    fn string(&mut self) -> Option<&'a [u8]> {
+        let bytes = self.bytes;
+        self.expect(b'"')?;
+        let start = self.at;
+        loop {
+            match *self.bytes.get(self.at)? {
+                b'\\' => self.at += 2,
+                b'"' => break,
+                _ => self.at += 1,
+            }
+        }
+        self.at += 1;
+        bytes.get(start..self.at - 1)
+    }
+
+    /// Skips the value here; the nodes in it.
+    fn skip(&mut self) -> Option<usize> {
+        self.skip_blanks();
+        match *self.bytes.get(self.at)? {
+            b'{' | b'[' => {
+                let close = if self.bytes[self.at] == b'{' {
+                    b'}'
+                } else {
+                    b']'
+                };
+                let object = close == b'}';
+                self.at += 1;
+                let mut nodes = 1;
+                for i in 0.. {
+                    self.skip_blanks();
+                    if *self.bytes.get(self.at)? == close {
+                        self.at += 1;
+                        break;
+                    }
+                    if i > 0 {
+                        self.expect(b',')?;
+                    }
+                    if object {
+                        self.skip_blanks();
+                        self.string()?;
+                        self.skip_blanks();
+                        self.expect(b':')?;
+                    }
+                    nodes += self.skip()?;
+                }
+                Some(nodes)
+            }
+            b'"' => self.string().map(|_| 1),
+            _ => {
+                let start = self.at;
+                while self
+                    .bytes
+                    .get(self.at)
+                    .is_some_and(|b| !matches!(b, b',' | b'}' | b']') && !b.is_ascii_whitespace())
+                {
+                    self.at += 1;
+                }
+                (self.at > start).then_some(1)
+            }
+        }
     }
 }
 
-/// Nodes in the subtree of `v`, itself included.
-fn size(v: &Value) -> usize {
-    1 + children(v).map(size).sum::<usize>()
+/// Whether a key's text as JSON writes it names `seg`.
+fn key_is(written: &[u8], seg: &str) -> Option<bool> {
+    if !written.contains(&b'\\') {
+        return Some(written == seg.as_bytes());
+    }
+    let mut quoted = Vec::with_capacity(written.len() + 2);
+    quoted.push(b'"');
+    quoted.extend_from_slice(written);
+    quoted.push(b'"');
+    serde_json::from_slice::<String>(&quoted)
+        .ok()
+        .map(|k| k == seg)
 }
 
 struct Record {
@@ -324,11 +455,80 @@ fn read_signed(bytes: &mut &[u8]) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The text walk finds each child, and counts the nodes before it, as
+    /// a walk of the parsed value does: escaped keys, nesting, scalars of
+    /// every type, compact and pretty text.
+    #[test]
+    fn the_json_walk_agrees_with_the_value() {
+        fn size(v: &Value) -> usize {
+            1 + match v {
+                Value::Object(m) => m.values().map(size).sum(),
+                Value::Array(a) => a.iter().map(size).sum(),
+                _ => 0,
+            }
+        }
+        let v = serde_json::json!({
+            "a\"b": {"x": [1, 2.5, -3e-7, null, true, "s,}]"], "y": {}},
+            "back\\slash": [], "slash/tilde~": "\u{e9}\n", "é": {"z": [[], [{}]]},
+            "n": false
+        });
+        for text in [
+            serde_json::to_vec(&v).unwrap(),
+            serde_json::to_vec_pretty(&v).unwrap(),
+        ] {
+            let mut stack = vec![(
+                v.clone(),
+                Json {
+                    bytes: &text,
+                    at: 0,
+                },
+            )];
+            let mut checked = 0;
+            while let Some((value, cursor)) = stack.pop() {
+                let children: Vec<(String, &Value)> = match &value {
+                    Value::Object(m) => m.iter().map(|(k, v)| (k.clone(), v)).collect(),
+                    Value::Array(a) => a
+                        .iter()
+                        .enumerate()
+                        .map(|(i, v)| (i.to_string(), v))
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                let mut before = 0;
+                for (seg, child) in &children {
+                    let mut c = Json {
+                        bytes: cursor.bytes,
+                        at: cursor.at,
+                    };
+                    assert_eq!(c.child(seg), Some(Some(before)), "{seg}");
+                    stack.push(((*child).clone(), c));
+                    before += size(child);
+                    checked += 1;
+                }
+                let mut c = Json {
+                    bytes: cursor.bytes,
+                    at: cursor.at,
+                };
+                assert_eq!(c.child("missing"), Some(None));
+            }
+            assert_eq!(checked, size(&v) - 1);
+        }
+        assert_eq!(
+            Json {
+                bytes: b"{\"a\":",
+                at: 0
+            }
+            .child("b"),
+            None
+        );
+    }
     use crate::kind::classify;
     use crate::parse::read_documents;
 
-    /// Each document of `text` with its records: (json, pruned, records, first line).
-    fn records(text: &str, template_lines: &[usize]) -> Vec<(Value, Value, Vec<u8>, usize)> {
+    /// Each document of `text` with its records: (json, pruned body's JSON
+    /// text, records, first line).
+    fn records(text: &str, template_lines: &[usize]) -> Vec<(Value, Vec<u8>, Vec<u8>, usize)> {
         let src = SourceFile::new("t.yaml", text);
         let mut out = Vec::new();
         read_documents(text, &mut |doc| {
@@ -341,6 +541,7 @@ mod tests {
                 &pruned,
                 &mut records,
             );
+            let pruned = serde_json::to_vec(&pruned).expect("JSON");
             out.push((doc.json, pruned, records, doc.lines.0));
         });
         out

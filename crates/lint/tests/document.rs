@@ -169,6 +169,9 @@ fn compare_places(src: &SourceFile, built: &Built) {
         &pruned,
         &mut records,
     );
+    // The store's compact text; a pretty one must read the same.
+    let text = serde_json::to_vec(&*pruned).expect("JSON");
+    let pretty = serde_json::to_vec_pretty(&*pruned).expect("JSON");
     let mut all = Vec::new();
     pointers(&built.json, String::new(), &mut all);
     for p in all {
@@ -189,7 +192,13 @@ fn compare_places(src: &SourceFile, built: &Built) {
                 end_column,
                 ..want
             };
-            match lookup(&pruned, &records, &src.name, first_line, &p, at_value) {
+            let found = lookup(&text, &records, &src.name, first_line, &p, at_value);
+            assert_eq!(
+                found,
+                lookup(&pretty, &records, &src.name, first_line, &p, at_value),
+                "{p}: compact and pretty JSON"
+            );
+            match found {
                 Lookup::At(got) => {
                     assert_eq!(
                         got, want,
