@@ -40,6 +40,13 @@ fn parts(entry: &[u8]) -> Option<[&[u8]; 3]> {
     Some([summary, body, rest])
 }
 
+/// A body as the JSON text the store keeps, with the records of where its
+/// nodes are (`places`): what locating a finding reads.
+pub(crate) struct Placed {
+    pub text: Vec<u8>,
+    pub records: Vec<u8>,
+}
+
 /// Where one body is in the store. The offset is split in two u32s so that
 /// the reference packs into the index record without padding.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -205,10 +212,13 @@ impl Bodies {
 
     /// A body's JSON text and what follows it in its entry (see
     /// `PendingBody::of`): where its nodes are in the file.
-    pub(crate) fn places(&self, at: BodyRef) -> Option<(Vec<u8>, Vec<u8>)> {
+    pub(crate) fn places(&self, at: BodyRef) -> Option<Placed> {
         let entry = self.entry(at)?;
         let [_, body, places] = parts(&entry)?;
-        Some((body.to_vec(), places.to_vec()))
+        Some(Placed {
+            text: body.to_vec(),
+            records: places.to_vec(),
+        })
     }
 
     /// The bytes of one entry: the body's length, the body, what follows.
@@ -292,12 +302,10 @@ mod tests {
         for round in 0..2 {
             for (i, (v, r)) in values.iter().zip(&refs).enumerate().rev() {
                 assert_eq!(*bodies.load(i, *r), *v, "round {round}, body {i}");
-                let (text, places) = bodies.places(*r).expect("an entry");
-                assert_eq!(
-                    serde_json::from_slice::<Value>(&text).ok().as_ref(),
-                    Some(v)
-                );
-                assert_eq!(places, b"after");
+                let placed = bodies.places(*r).expect("an entry");
+                let text = serde_json::from_slice::<Value>(&placed.text);
+                assert_eq!(text.ok().as_ref(), Some(v));
+                assert_eq!(placed.records, b"after");
                 assert_eq!(bodies.summary(*r), summary(i));
             }
         }

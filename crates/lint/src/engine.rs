@@ -686,7 +686,7 @@ fn locate_in_file(input: &Input, index: &Index, findings: &[Finding]) -> Vec<Dia
     // What the records kept with each body cannot answer, by document, with
     // the lines it spans, in file order.
     let mut by_doc: BTreeMap<usize, ((usize, usize), Vec<Finding>)> = BTreeMap::new();
-    let mut records: BTreeMap<usize, Option<(Vec<u8>, Vec<u8>)>> = BTreeMap::new();
+    let mut records: BTreeMap<usize, Option<crate::body_store::Placed>> = BTreeMap::new();
     for f in findings {
         let object = f.anchor.as_ref().and_then(|a| index.get(a.object));
         if let (Some(a), Some(o)) = (&f.anchor, object) {
@@ -695,8 +695,15 @@ fn locate_in_file(input: &Input, index: &Index, findings: &[Finding]) -> Vec<Dia
                 .entry(o.id())
                 .or_insert_with(|| o.places())
                 .as_ref()
-                .map_or(Lookup::Unknown, |(text, r)| {
-                    places::lookup(text, r, o.file_name(), first_line, &a.pointer, a.at_value)
+                .map_or(Lookup::Unknown, |placed| {
+                    places::lookup(
+                        &placed.text,
+                        &placed.records,
+                        o.file_name(),
+                        first_line,
+                        &a.pointer,
+                        a.at_value,
+                    )
                 });
             match found {
                 Lookup::At(loc) => {

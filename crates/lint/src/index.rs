@@ -331,7 +331,7 @@ impl IndexedObject {
 
     /// The body's JSON text and the records of where its nodes are in the
     /// file (see [`crate::places`]); `None` when the store cannot be read.
-    pub(crate) fn places(&self) -> Option<(Vec<u8>, Vec<u8>)> {
+    pub(crate) fn places(&self) -> Option<crate::body_store::Placed> {
         self.shared
             .bodies
             .get()
