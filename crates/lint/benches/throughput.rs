@@ -11,6 +11,14 @@
 //! - `phases DIR`: where one thread's time goes: reading (parse, JSON and
 //!   positions), then the whole lint with no rules, with the document
 //!   rules, with every rule.
+//! - `paired DIR CHUNKS ROUNDS`: one thread's lint against saphyr's
+//!   `MarkedYaml` parse, timed in alternation chunk by chunk (CHUNKS runs
+//!   of consecutive files, each parsed then linted, or the other way round
+//!   on odd rounds), so that both see the same machine: on a shared host
+//!   whose speed drifts by a third within a minute, whole-corpus runs a
+//!   few seconds apart do not. Each chunk is linted as an input set of its
+//!   own (the generator keeps an app's documents in one file, so the
+//!   cross-object work is the same).
 //!
 //! Each prints one `key=value` line; `scripts/bench-lint` runs them, plus
 //! the CLI under `/usr/bin/time` for peak memory, plus kubernetes-validate.
@@ -34,6 +42,11 @@ fn main() {
         ["parse", dir] => parse(Path::new(dir)),
         ["lint", dir, jobs] => lint_dir(Path::new(dir), jobs.parse().expect("JOBS")),
         ["phases", dir] => phases(Path::new(dir)),
+        ["paired", dir, chunks, rounds] => paired(
+            Path::new(dir),
+            chunks.parse().expect("CHUNKS"),
+            rounds.parse().expect("ROUNDS"),
+        ),
         [] => eprintln!("usage: throughput generate DIR DOCS | parse DIR | lint DIR JOBS"),
         _ => panic!("bad arguments: {args:?}"),
     }
@@ -168,6 +181,62 @@ fn phases(dir: &Path) {
         run(&none),
         run(&docs),
         run(&all)
+    );
+}
+
+/// See the module docs (`paired`).
+fn paired(dir: &Path, chunks: usize, rounds: usize) {
+    let paths = files(dir);
+    let texts: Vec<String> = paths
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    let size = paths.len().div_ceil(chunks.max(1));
+    let options = LintOptions {
+        jobs: 1,
+        ..LintOptions::default()
+    };
+    let inputs: Vec<_> = paths
+        .iter()
+        .cloned()
+        .map(scaleplan_lint::Input::Path)
+        .collect();
+    let _ = lint(&inputs[..1], &options);
+    let (mut parse_total, mut lint_total) = (0.0, 0.0);
+    let mut per_round = Vec::new();
+    for round in 0..rounds {
+        let (mut parse_secs, mut lint_secs) = (0.0, 0.0);
+        for (texts, inputs) in texts.chunks(size).zip(inputs.chunks(size)) {
+            let parse = || {
+                let t = Instant::now();
+                for text in texts {
+                    std::hint::black_box(MarkedYaml::load_from_str(text).unwrap());
+                }
+                t.elapsed().as_secs_f64()
+            };
+            let lint_chunk = || {
+                let t = Instant::now();
+                std::hint::black_box(lint(inputs, &options));
+                t.elapsed().as_secs_f64()
+            };
+            if round % 2 == 0 {
+                parse_secs += parse();
+                lint_secs += lint_chunk();
+            } else {
+                lint_secs += lint_chunk();
+                parse_secs += parse();
+            }
+        }
+        per_round.push(format!("{:.0}%", 100.0 * parse_secs / lint_secs));
+        parse_total += parse_secs;
+        lint_total += lint_secs;
+    }
+    println!(
+        "paired chunks={chunks} rounds={rounds} marked_secs={:.3} lint_secs={:.3} ratio={:.0}% per_round={}",
+        parse_total / rounds as f64,
+        lint_total / rounds as f64,
+        100.0 * parse_total / lint_total,
+        per_round.join(",")
     );
 }
 

@@ -10,7 +10,9 @@
 //! of unrelated kinds keep only their identity. The store keeps bodies
 //! serialized, past a budget in a temporary file, so what grows with the
 //! input is about a hundred bytes of record per object; docs/lint.md
-//! "Performance" has the figures.
+//! "Performance" has the figures. In front of each body the store keeps
+//! its summary (`summary`): what the rules joining every autoscaler with
+//! its target ask, read without parsing the body.
 
 use crate::body_store::{Bodies, BodyRef, BodyWriter};
 use crate::kind::{ObjectKind, ObjectType};
