@@ -172,9 +172,10 @@ pub(crate) struct PendingObject {
 
 impl PendingBody {
     /// The pruned copy of `json` (see [`prune`]), serialized, after its
-    /// summary (`summary`) and followed by what `place` writes for it (the records of [`crate::places`]), and
-    /// what the index keeps in memory: flags (exporter, pod template,
-    /// replicas, custom metrics) and, for an autoscaler, its target.
+    /// summary (`summary`) and followed by what `place` writes for it (the
+    /// records of [`crate::places`]), and what the index keeps in memory:
+    /// flags (exporter, pod template, replicas, custom metrics) and, for an
+    /// autoscaler, its target.
     pub(crate) fn of(
         object: &ObjectType,
         json: &Value,
@@ -763,6 +764,9 @@ fn kept_whole(kind: ObjectKind, json: &Value) -> bool {
             kind,
             ObjectKind::OtherObject | ObjectKind::ConfigMap | ObjectKind::NotAnObject
         );
+    if !whole_kind {
+        return false;
+    }
     // Keys ranked by `order` (unlisted keys last when `rest`, else refused)
     // must not go back.
     fn in_order<'k>(keys: impl Iterator<Item = &'k String>, order: &[&str], rest: bool) -> bool {
@@ -797,7 +801,7 @@ fn kept_whole(kind: ObjectKind, json: &Value) -> bool {
         }
         Some(_) => false,
     };
-    whole_kind && metadata_kept && in_order(doc.keys(), &["apiVersion", "kind", "metadata"], true)
+    metadata_kept && in_order(doc.keys(), &["apiVersion", "kind", "metadata"], true)
 }
 
 /// The pruned copy itself (see [`prune`]).

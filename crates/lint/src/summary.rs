@@ -3,10 +3,11 @@
 //! read without parsing the body: which resources every container of a pod
 //! template requests, which ones an autoscaler divides by a request,
 //! whether an HPA scales on a metric named after finished work, the pod
-//! labels as hashes, and a workload's replicas. Those rules (XOBJ003, XOBJ004, HPA009) parsed the
-//! body of every autoscaler and target again to learn this: a sixth of a
-//! one-thread run's instructions on the benchmark corpus. They still load
-//! bodies, but only where the summary says a finding is possible.
+//! labels as hashes, and a workload's replicas. Those rules (XOBJ002,
+//! XOBJ003, XOBJ004, HPA009) parsed the body of every autoscaler and target
+//! again to learn this: a sixth of a one-thread run's instructions on the
+//! benchmark corpus. They still load bodies, but only where the summary
+//! says a finding is possible.
 
 use crate::kind::{ObjectKind, ObjectType};
 use crate::places::{read_unsigned, write_unsigned};
@@ -64,16 +65,16 @@ impl Summary {
         let mut s = Summary::default();
         if pruned.at("/spec/template").is_some() {
             let cs = containers(pruned);
-            for bit in [CPU, MEMORY] {
-                let name = if bit == CPU { "cpu" } else { "memory" };
+            for (bit, name) in [(CPU, "cpu"), (MEMORY, "memory")] {
                 if cs.iter().all(|(_, c)| has_request(c, name)) {
                     s.requested |= bit;
                 }
             }
             s.pod_labels =
                 pod_labels(pruned).map(|m| m.iter().map(|(k, v)| label_key(k, v)).collect());
-            s.replicas = pruned.at("/spec/replicas").map(Value::to_string);
         }
+        // Whatever the kind, as `IndexedObject::sets_replicas` tells.
+        s.replicas = pruned.at("/spec/replicas").map(Value::to_string);
         if matches!(
             object.kind,
             ObjectKind::HorizontalPodAutoscaler | ObjectKind::ScaledObject
