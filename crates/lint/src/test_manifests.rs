@@ -1,6 +1,7 @@
 //! Every document of the manifests at hand, for unit tests that check a
-//! shortcut against the long way on real input: the rule fixtures, and the
-//! tutorial and third-party corpus beside the repository when present.
+//! shortcut against the long way on real input: the rule fixtures (the
+//! tutorial's YAML among them), and the third-party corpus beside the
+//! repository when present.
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -10,7 +11,6 @@ pub(crate) fn documents() -> Vec<(PathBuf, Value)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let mut stack: Vec<PathBuf> = [
         root.join("tests/fixtures/lint"),
-        root.join("../shared/seed"),
         root.join("../shared/corpus"),
     ]
     .into_iter()
@@ -27,9 +27,7 @@ pub(crate) fn documents() -> Vec<(PathBuf, Value)> {
         for p in entries {
             if p.is_dir() {
                 stack.push(p);
-            } else if p
-                .extension()
-                .is_some_and(|x| x == "yaml" || x == "yml" || x == "md")
+            } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml")
                 && let Ok(text) = std::fs::read_to_string(&p)
             {
                 crate::parse::read_documents(&text, &mut |d| out.push((p.clone(), d.json)));
