@@ -213,30 +213,48 @@ impl Positions {
             value: node.place,
             complete,
         });
-        let nth = |i: usize| {
-            let mut c = node.first;
-            for _ in 0..i {
-                c = self.nodes.get(c as usize).map_or(NONE, |n| n.next);
-            }
-            self.nodes.get(c as usize)
-        };
+        let next = |c: u32| self.nodes.get(c as usize).map_or(NONE, |n| n.next);
         match (full, pruned) {
             (Value::Object(f), Value::Object(p)) => {
+                // By position, as `resolve` finds it (no hashing). The copy
+                // keeps most mappings' order, so the search goes on from the
+                // last key found, and so does the walk along the siblings:
+                // one pass over a mapping rather than one per key.
+                let mut at: Option<(usize, u32)> = None;
                 for (k, pv) in p {
-                    // By position, as `resolve` finds it (no hashing).
-                    let found = f.iter().enumerate().find(|(_, (fk, _))| *fk == k);
-                    match found.and_then(|(i, (_, fv))| Some((nth(i)?, fv))) {
-                        Some((c, fv)) => self.walk(c, Some(c.key), fv, pv, visit),
+                    let from = at.map_or(0, |(i, _)| i + 1);
+                    let found = f
+                        .iter()
+                        .enumerate()
+                        .skip(from)
+                        .chain(f.iter().enumerate().take(from))
+                        .find(|(_, (fk, _))| *fk == k);
+                    let Some((i, (_, fv))) = found else {
+                        unknown_subtree(pv, visit);
+                        continue;
+                    };
+                    let (mut j, mut c) = match at {
+                        Some((j, c)) if j < i => (j, c),
+                        _ => (0, node.first),
+                    };
+                    while j < i {
+                        (j, c) = (j + 1, next(c));
+                    }
+                    at = Some((i, c));
+                    match self.nodes.get(c as usize) {
+                        Some(c) => self.walk(c, Some(c.key), fv, pv, visit),
                         None => unknown_subtree(pv, visit),
                     }
                 }
             }
             (Value::Array(f), Value::Array(p)) => {
+                let mut c = node.first;
                 for (i, pv) in p.iter().enumerate() {
-                    match f.get(i).zip(nth(i)) {
-                        Some((fv, c)) => self.walk(c, None, fv, pv, visit),
+                    match f.get(i).zip(self.nodes.get(c as usize)) {
+                        Some((fv, n)) => self.walk(n, None, fv, pv, visit),
                         None => unknown_subtree(pv, visit),
                     }
+                    c = next(c);
                 }
             }
             (_, Value::Object(p)) => p.values().for_each(|v| unknown_subtree(v, visit)),
