@@ -16,15 +16,26 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 /// serialized, and what `more` writes after it (where its nodes are, see
 /// `places`), framed so that each reads back alone.
 pub(crate) fn entry(summary: &[u8], body: &Value, more: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
-    let text = serde_json::to_vec(body).expect("a JSON value serializes");
-    let mut out = Vec::with_capacity(summary.len() + text.len() * 3 / 2 + 10);
+    let mut out = Vec::with_capacity(summary.len() + 1024);
     crate::places::write_unsigned(&mut out, summary.len() as u64);
     out.extend_from_slice(summary);
-    crate::places::write_unsigned(&mut out, text.len() as u64);
-    out.extend_from_slice(&text);
+    // The body is serialized in place, and its length written in front of
+    // it afterwards, as a varint padded to a fixed width (redundant
+    // continuation bytes read back as the same number): no second copy.
+    let at = out.len();
+    out.extend_from_slice(&[0; LENGTH_WIDTH]);
+    serde_json::to_writer(&mut out, body).expect("a JSON value serializes into memory");
+    let len = out.len() - at - LENGTH_WIDTH;
+    for (k, byte) in out[at..at + LENGTH_WIDTH].iter_mut().enumerate() {
+        let more = if k + 1 < LENGTH_WIDTH { 0x80 } else { 0 };
+        *byte = (len >> (7 * k)) as u8 & 0x7f | more;
+    }
     more(&mut out);
     out
 }
+
+/// Bytes of a body's padded length: 35 bits, more than an entry's `u32`.
+const LENGTH_WIDTH: usize = 5;
 
 /// An entry's summary, body and what follows them (see [`entry`]).
 fn parts(entry: &[u8]) -> Option<[&[u8]; 3]> {
@@ -63,7 +74,7 @@ impl BodyRef {
 
 /// Appends bodies while the index is built.
 pub(crate) struct BodyWriter {
-    memory: Vec<u8>,
+    memory: Chunks,
     file: Option<BufWriter<File>>,
     written: u64,
     budget: usize,
@@ -75,7 +86,7 @@ impl BodyWriter {
     /// temporary file and later bodies are appended there.
     pub(crate) fn new(budget: usize) -> Self {
         BodyWriter {
-            memory: Vec::new(),
+            memory: Chunks::default(),
             file: None,
             written: 0,
             budget,
@@ -92,7 +103,7 @@ impl BodyWriter {
         };
         self.written += u64::from(at.len);
         let bytes = &bytes[..at.len as usize];
-        if self.file.is_none() && self.memory.len() + bytes.len() > self.budget {
+        if self.file.is_none() && self.memory.len + bytes.len() > self.budget {
             self.spill();
         }
         match &mut self.file {
@@ -103,7 +114,7 @@ impl BodyWriter {
                     self.write_failed = true;
                 }
             }
-            None => self.memory.extend_from_slice(bytes),
+            None => self.memory.push(bytes),
         }
         at
     }
@@ -115,8 +126,14 @@ impl BodyWriter {
             return;
         };
         let mut file = BufWriter::with_capacity(1 << 16, file);
-        if file.write_all(&self.memory).is_ok() {
-            self.memory = Vec::new();
+        // Chunks hold consecutive offsets: in order, they are the file.
+        if self
+            .memory
+            .chunks
+            .iter()
+            .all(|c| file.write_all(&c.bytes).is_ok())
+        {
+            self.memory = Chunks::default();
             self.file = Some(file);
         }
     }
@@ -128,7 +145,7 @@ impl BodyWriter {
             Some(Ok(file)) => Storage::File(file),
             Some(Err(_)) => {
                 failed = true;
-                Storage::Memory(Vec::new())
+                Storage::Memory(Chunks::default())
             }
             None => Storage::Memory(std::mem::take(&mut self.memory)),
         };
@@ -141,8 +158,57 @@ impl BodyWriter {
 }
 
 enum Storage {
-    Memory(Vec<u8>),
+    Memory(Chunks),
     File(File),
+}
+
+/// The store's memory, in chunks: a doubling `Vec` copied everything it
+/// held at each step (1% of a run in `memmove`, and as many fresh pages
+/// again). An entry never straddles two chunks, so that it reads back as
+/// one slice.
+#[derive(Default)]
+struct Chunks {
+    chunks: Vec<Chunk>,
+    len: usize,
+}
+
+struct Chunk {
+    /// The store offset of its first byte.
+    start: u64,
+    bytes: Vec<u8>,
+}
+
+/// Bytes a chunk is allocated with (a larger entry gets a chunk of its own).
+const CHUNK: usize = 1 << 20;
+
+impl Chunks {
+    fn push(&mut self, bytes: &[u8]) {
+        let fits = self
+            .chunks
+            .last()
+            .is_some_and(|c| c.bytes.capacity() - c.bytes.len() >= bytes.len());
+        if !fits {
+            self.chunks.push(Chunk {
+                start: self.len as u64,
+                bytes: Vec::with_capacity(bytes.len().max(CHUNK)),
+            });
+        }
+        if let Some(c) = self.chunks.last_mut() {
+            c.bytes.extend_from_slice(bytes);
+        }
+        self.len += bytes.len();
+    }
+
+    /// The `len` bytes at store offset `at`, when one chunk holds them.
+    fn get(&self, at: u64, len: usize) -> Option<&[u8]> {
+        let i = self
+            .chunks
+            .partition_point(|c| c.start <= at)
+            .checked_sub(1)?;
+        let c = &self.chunks[i];
+        let from = usize::try_from(at - c.start).ok()?;
+        c.bytes.get(from..from.checked_add(len)?)
+    }
 }
 
 /// The finished store: read-only, shared by the threads that run rules.
@@ -156,7 +222,7 @@ pub(crate) struct Bodies {
 impl std::fmt::Debug for Bodies {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let place = match &self.storage {
-            Storage::Memory(m) => format!("{} bytes in memory", m.len()),
+            Storage::Memory(m) => format!("{} bytes in memory", m.len),
             Storage::File(_) => "in a temporary file".to_owned(),
         };
         write!(f, "Bodies({place})")
@@ -225,10 +291,7 @@ impl Bodies {
     fn entry(&self, at: BodyRef) -> Option<std::borrow::Cow<'_, [u8]>> {
         let len = at.len as usize;
         match &self.storage {
-            Storage::Memory(m) => {
-                let start = usize::try_from(at.offset()).ok()?;
-                Some(m.get(start..start.checked_add(len)?)?.into())
-            }
+            Storage::Memory(m) => Some(m.get(at.offset(), len)?.into()),
             Storage::File(f) => {
                 let mut buf = vec![0; len];
                 read_exact_at(f, &mut buf, at.offset()).ok()?;
@@ -321,6 +384,35 @@ mod tests {
     #[test]
     fn bodies_read_back_from_the_temporary_file() {
         assert!(round_trip(1000));
+    }
+
+    /// Entries that fill chunks unevenly, one larger than a chunk, read
+    /// back from memory and, spilled after several chunks, from the file.
+    #[test]
+    fn bodies_read_back_across_chunks() {
+        for budget in [usize::MAX, 3 * CHUNK] {
+            let sizes = [400_000, 700_000, 10, 1_500_000, 999_990, 20, 600_000, 300];
+            let values: Vec<Value> = sizes
+                .iter()
+                .enumerate()
+                .map(|(i, &n)| json!({"i": i, "s": "x".repeat(n)}))
+                .collect();
+            let mut w = BodyWriter::new(budget);
+            let refs: Vec<BodyRef> = values
+                .iter()
+                .map(|v| w.append(&entry(b"s", v, |out| out.push(7))))
+                .collect();
+            if budget == usize::MAX {
+                assert!(w.memory.chunks.len() >= 4, "{}", w.memory.chunks.len());
+            }
+            let bodies = w.finish();
+            assert_eq!(bodies.spilled(), budget != usize::MAX);
+            for (i, (v, r)) in values.iter().zip(&refs).enumerate().rev() {
+                assert_eq!(*bodies.load(i, *r), *v, "body {i}, budget {budget}");
+                assert_eq!(bodies.places(*r).expect("an entry").records, [7]);
+            }
+            assert!(!bodies.failed());
+        }
     }
 
     #[test]
