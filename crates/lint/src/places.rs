@@ -33,6 +33,9 @@ pub struct Placer<'a> {
     template_lines: &'a [usize],
     /// Every line's width is its length in bytes (columns count characters).
     ascii: bool,
+    /// The last line looked up, its text and width: a key and its value
+    /// are mostly on one line, and so are a node's end and the next start.
+    last_line: std::cell::Cell<Option<(usize, &'a str, usize)>>,
 }
 
 impl<'a> Placer<'a> {
@@ -41,6 +44,7 @@ impl<'a> Placer<'a> {
             src,
             template_lines,
             ascii: src.text.is_ascii(),
+            last_line: std::cell::Cell::new(None),
         }
     }
 
@@ -86,21 +90,29 @@ impl<'a> Placer<'a> {
     /// up once, and counted only in a file that is not ASCII.
     fn span(&self, place: Place) -> (Span, bool) {
         // The start line's text serves the span's end and its width.
-        let text = self.src.line(place.line());
+        let text = self.line(place.line()).map(|(text, _)| text);
         let span = place.span_on(text);
-        let width_of = |text: &str| {
-            if self.ascii {
-                text.len() + 1
-            } else {
-                text.chars().count() + 1
-            }
-        };
-        let width = |l: usize| width_of(self.src.line(l).unwrap_or_default());
-        let line_width = width_of(text.unwrap_or_default());
-        let clamped = clamp_with(span, self.src.line_count().max(1), |l| {
-            if l == span[0] { line_width } else { width(l) }
-        });
+        let width = |l: usize| self.line(l).map_or(1, |(_, width)| width);
+        let clamped = clamp_with(span, self.src.line_count().max(1), width);
         (clamped, self.template_lines.contains(&span[0]))
+    }
+
+    /// A line's text and its width in characters plus one (a column may
+    /// point just past the end).
+    fn line(&self, line: usize) -> Option<(&'a str, usize)> {
+        if let Some((l, text, width)) = self.last_line.get()
+            && l == line
+        {
+            return Some((text, width));
+        }
+        let text = self.src.line(line)?;
+        let width = if self.ascii {
+            text.len() + 1
+        } else {
+            text.chars().count() + 1
+        };
+        self.last_line.set(Some((line, text, width)));
+        Some((text, width))
     }
 }
 
