@@ -118,6 +118,9 @@ struct Shared {
     names: OnceLock<NameArena>,
     /// The scale targets of the autoscalers, by object id (sorted).
     targets: OnceLock<Vec<TargetRecord>>,
+    /// Beside `targets`: the id of each one's target in the input
+    /// ([`NO_TARGET`] when it is not there), found once for every rule.
+    resolved: OnceLock<Vec<u32>>,
     /// Target kinds as written, by number (a handful).
     target_kinds: OnceLock<Vec<Box<str>>>,
     namespaces: OnceLock<Vec<Box<str>>>,
@@ -146,6 +149,9 @@ struct TargetRecord {
     /// Saturated to i32: the API server rejects larger replica counts.
     min_pods: i32,
 }
+
+/// A target that is not in the input (see `Shared::resolved`).
+const NO_TARGET: u32 = u32::MAX;
 
 /// What an autoscaler names as its target (see [`IndexedObject::scale_target`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -340,6 +346,18 @@ impl IndexedObject {
             .get()
             .expect("the index is finished before rules read it")
             .places(self.body)
+    }
+
+    /// For an autoscaler: the id of its target, when the input has it
+    /// (`rules::workload::find_target`, run once when the index is finished).
+    pub(crate) fn target_id(&self) -> Option<usize> {
+        let targets = self.shared.targets.get().expect("the index is finished");
+        let at = targets.binary_search_by_key(&self.id, |t| t.id).ok()?;
+        let resolved = self.shared.resolved.get().expect("the index is finished");
+        resolved
+            .get(at)
+            .filter(|&&id| id != NO_TARGET)
+            .map(|&id| id as usize)
     }
 
     /// For an autoscaler: the kind and name of its target and the smallest
@@ -612,6 +630,17 @@ impl Index {
         }));
         by_kind_name.sort_unstable();
         self.by_kind_name = by_kind_name;
+        // Three rules look every autoscaler's target up: once is enough.
+        let targets = self.shared.targets.get().map_or(&[][..], Vec::as_slice);
+        let resolved = targets
+            .iter()
+            .map(|t| {
+                crate::rules::workload::autoscaler(self.at(t.id as usize))
+                    .and_then(|a| crate::rules::workload::find_target(self, &a))
+                    .map_or(NO_TARGET, |o| o.id)
+            })
+            .collect();
+        let _ = self.shared.resolved.set(resolved);
         if let Some(last) = self.chunks.last_mut() {
             last.shrink_to_fit();
         }

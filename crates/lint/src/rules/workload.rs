@@ -98,10 +98,16 @@ pub(crate) fn scale_target(kind: ObjectKind, body: &Value) -> Option<ScaleTarget
     })
 }
 
-/// The workload an autoscaler targets, when it is in the input. Built-in
-/// workload kinds are looked up by kind and name; other kinds (custom
-/// resources with a scale subresource) by the kind as written and the name.
+/// The workload an autoscaler targets, when it is in the input (found once,
+/// by [`find_target`], when the index was finished).
 pub(crate) fn target<'a>(index: &'a Index, a: &Autoscaler<'a>) -> Option<&'a IndexedObject> {
+    index.get(a.object.target_id()?)
+}
+
+/// [`target`], looked up. Built-in workload kinds are looked up by kind and
+/// name; other kinds (custom resources with a scale subresource) by the
+/// kind as written and the name.
+pub(crate) fn find_target<'a>(index: &'a Index, a: &Autoscaler<'a>) -> Option<&'a IndexedObject> {
     let ns = a.object.namespace();
     let kind = match a.target_kind {
         "Deployment" => Some(ObjectKind::Deployment),
