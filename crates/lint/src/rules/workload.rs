@@ -141,10 +141,15 @@ pub(crate) fn containers(workload: &Value) -> Vec<(String, &Value)> {
     }
 }
 
-/// A label as the lookups of pod labels key it (a hash of the key and the
-/// value's JSON text: equal hashes for equal `labels.get(k) == Some(v)`).
+/// A label as the lookups of pod labels key it: a hash of the key and the
+/// value (equal hashes for equal `labels.get(k) == Some(v)`). A string, as
+/// nearly every label value is, is hashed as it is; anything else by its
+/// JSON text (tagged apart, so that `"1"` and `1` do not collide).
 pub(crate) fn label_key(key: &str, value: &Value) -> u64 {
-    crate::index::key_hash(key, value.to_string())
+    match value {
+        Value::String(s) => crate::index::key_hash(key, (0u8, s.as_str())),
+        other => crate::index::key_hash(key, (1u8, other.to_string())),
+    }
 }
 
 /// The labels of a workload's pods (from its body).
@@ -213,5 +218,34 @@ fn is_zero_quantity(q: &Value) -> bool {
         Value::String(s) => s.trim().trim_end_matches(|c: char| c.is_ascii_alphabetic()) == "0",
         Value::Null => true,
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::label_key;
+    use serde_json::json;
+
+    #[test]
+    fn label_keys_tell_values_apart_and_agree_on_equal_ones() {
+        let values = [
+            json!("web"),
+            json!("1"),
+            json!(1),
+            json!(true),
+            json!("true"),
+            json!(null),
+        ];
+        for (i, a) in values.iter().enumerate() {
+            for (j, b) in values.iter().enumerate() {
+                assert_eq!(
+                    label_key("app", a) == label_key("app", b),
+                    i == j,
+                    "{a} {b}"
+                );
+            }
+            assert_ne!(label_key("app", a), label_key("tier", a));
+            assert_eq!(label_key("app", a), label_key("app", &a.clone()));
+        }
     }
 }
