@@ -13,6 +13,7 @@ use crate::kind::{ObjectKind, ObjectType};
 use crate::places::{read_unsigned, write_unsigned};
 use crate::pointer::Pointer;
 use crate::rules::hpa_shape::{HpaV2, metric_name};
+use crate::rules::pdb_blocks_eviction::{Budget, PdbSummary};
 use crate::rules::workload::{containers, has_request, label_key, pod_labels};
 use serde_json::Value;
 
@@ -53,6 +54,8 @@ pub(crate) struct Summary {
     pub pod_labels: Option<Vec<u64>>,
     /// `spec.replicas` of a workload, as JSON text (XOBJ002's message).
     pub replicas: Option<String>,
+    /// For a PodDisruptionBudget: what XOBJ004 reads of every one.
+    pub pdb: Option<PdbSummary>,
 }
 
 const HAS_LABELS: u8 = 1 << 7;
@@ -83,6 +86,9 @@ impl Summary {
                 s.needs |= resource(&need.resource);
             }
         }
+        if object.kind == ObjectKind::PodDisruptionBudget {
+            s.pdb = Some(PdbSummary::of(pruned));
+        }
         if object.kind == ObjectKind::HorizontalPodAutoscaler {
             s.output_metric = HpaV2::from_document(pruned)
                 .metrics()
@@ -96,7 +102,8 @@ impl Summary {
     /// Appends the summary: one byte of bits (requested resources, bit 2
     /// replicas, needs shifted by 3, bit 6 output metric, bit 7 labels),
     /// then the label count and the labels (8 bytes each, little-endian)
-    /// when there are labels, then the replicas' length and text.
+    /// when there are labels, then the replicas' length and text, then the
+    /// PDB part (see [`write_pdb`]).
     pub(crate) fn write(&self, out: &mut Vec<u8>) {
         let mut bits = self.requested | self.needs << 3;
         if self.output_metric {
@@ -119,6 +126,7 @@ impl Summary {
             write_unsigned(out, r.len() as u64);
             out.extend_from_slice(r.as_bytes());
         }
+        write_pdb(self.pdb.as_ref(), out);
     }
 
     /// Reads what [`Summary::write`] wrote; `None` when the bytes are not one.
@@ -140,17 +148,20 @@ impl Summary {
         };
         let replicas = if bits & HAS_REPLICAS != 0 {
             let n = usize::try_from(read_unsigned(&mut bytes)?).ok()?;
-            let text = bytes.get(..n)?;
+            let (text, rest) = bytes.split_at_checked(n)?;
+            bytes = rest;
             Some(String::from_utf8(text.to_vec()).ok()?)
         } else {
             None
         };
+        let pdb = read_pdb(&mut bytes)?;
         Some(Summary {
             requested: bits & (CPU | MEMORY),
             needs: bits >> 3 & (CPU | MEMORY | OTHER),
             output_metric: bits & OUTPUT_METRIC != 0,
             pod_labels,
             replicas,
+            pdb,
         })
     }
 
@@ -160,6 +171,95 @@ impl Summary {
     pub(crate) fn needs_met_by(&self, target: &Summary) -> bool {
         self.needs & OTHER == 0 && self.needs & !target.requested == 0
     }
+}
+
+/// A byte 0 (no PDB part) or 1, then the two budgets (see [`write_budget`]),
+/// a byte for the selector, the first label (a byte 0 or 1, then 8 bytes)
+/// and the label values (a count, then 8 bytes each), little-endian.
+fn write_pdb(pdb: Option<&PdbSummary>, out: &mut Vec<u8>) {
+    let Some(p) = pdb else {
+        out.push(0);
+        return;
+    };
+    out.push(1);
+    write_budget(p.max_unavailable, out);
+    write_budget(p.min_available, out);
+    out.push(u8::from(p.has_selector));
+    match p.first_label {
+        Some(l) => {
+            out.push(1);
+            out.extend_from_slice(&l.to_le_bytes());
+        }
+        None => out.push(0),
+    }
+    write_unsigned(out, p.label_values.len() as u64);
+    for v in &p.label_values {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+}
+
+fn read_pdb(bytes: &mut &[u8]) -> Option<Option<PdbSummary>> {
+    if byte(bytes)? == 0 {
+        return Some(None);
+    }
+    let max_unavailable = read_budget(bytes)?;
+    let min_available = read_budget(bytes)?;
+    let has_selector = byte(bytes)? != 0;
+    let first_label = match byte(bytes)? {
+        0 => None,
+        _ => Some(word(bytes)?),
+    };
+    let n = usize::try_from(read_unsigned(bytes)?).ok()?;
+    // Bounded by the bytes there, not by a count that could be anything.
+    let label_values = (0..n.min(bytes.len() / 8))
+        .map(|_| word(bytes))
+        .collect::<Option<Vec<u64>>>()?;
+    (label_values.len() == n).then_some(Some(PdbSummary {
+        max_unavailable,
+        min_available,
+        has_selector,
+        first_label,
+        label_values,
+    }))
+}
+
+/// A byte (0 none, 1 a count, 2 a percentage), then the number (zigzag varint).
+fn write_budget(b: Option<Budget>, out: &mut Vec<u8>) {
+    let (tag, n) = match b {
+        None => (0, 0),
+        Some(Budget::Count(n)) => (1, n),
+        Some(Budget::Percent(n)) => (2, n),
+    };
+    out.push(tag);
+    if tag != 0 {
+        write_unsigned(out, ((n << 1) ^ (n >> 63)) as u64);
+    }
+}
+
+fn read_budget(bytes: &mut &[u8]) -> Option<Option<Budget>> {
+    let tag = byte(bytes)?;
+    if tag == 0 {
+        return Some(None);
+    }
+    let z = read_unsigned(bytes)?;
+    let n = (z >> 1) as i64 ^ -((z & 1) as i64);
+    match tag {
+        1 => Some(Some(Budget::Count(n))),
+        2 => Some(Some(Budget::Percent(n))),
+        _ => None,
+    }
+}
+
+fn byte(bytes: &mut &[u8]) -> Option<u8> {
+    let (&b, rest) = bytes.split_first()?;
+    *bytes = rest;
+    Some(b)
+}
+
+fn word(bytes: &mut &[u8]) -> Option<u64> {
+    let (w, rest) = bytes.split_first_chunk::<8>()?;
+    *bytes = rest;
+    Some(u64::from_le_bytes(*w))
 }
 
 #[cfg(test)]
@@ -183,6 +283,7 @@ mod tests {
                 output_metric: true,
                 pod_labels: Some(vec![]),
                 replicas: None,
+                pdb: None,
             },
             Summary {
                 needs: MEMORY,
@@ -194,14 +295,29 @@ mod tests {
                 replicas: Some("12".into()),
                 ..Summary::default()
             },
+            Summary {
+                pdb: Some(PdbSummary::default()),
+                ..Summary::default()
+            },
+            Summary {
+                pdb: Some(PdbSummary {
+                    max_unavailable: Some(Budget::Percent(-3)),
+                    min_available: Some(Budget::Count(i64::MIN)),
+                    has_selector: true,
+                    first_label: Some(u64::MAX),
+                    label_values: (0..40).map(|i| i << 57 | 1).collect(),
+                }),
+                replicas: Some("2".into()),
+                ..Summary::default()
+            },
         ];
         for s in cases {
             let mut bytes = Vec::new();
             s.write(&mut bytes);
             assert_eq!(Summary::read(&bytes), Some(s.clone()));
-            // Cut short: refused, not misread.
-            if s.pod_labels.as_ref().is_some_and(|l| !l.is_empty()) || s.replicas.is_some() {
-                assert_eq!(Summary::read(&bytes[..bytes.len() - 1]), None);
+            // Cut short anywhere: refused, not misread.
+            for cut in 0..bytes.len() {
+                assert_eq!(Summary::read(&bytes[..cut]), None, "{s:?} cut at {cut}");
             }
         }
         assert_eq!(Summary::read(&[]), None);
@@ -259,6 +375,42 @@ mod tests {
                 {"type": "redis", "metadata": {}}]}}),
         );
         assert_eq!(so.needs, MEMORY);
+    }
+
+    #[test]
+    fn a_pdb_tells_its_budgets_and_selector() {
+        use crate::rules::pdb_blocks_eviction::text_key;
+        let s = summary(json!({
+            "apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
+            "metadata": {"name": "web"},
+            "spec": {"minAvailable": "50%", "maxUnavailable": 1,
+                     "selector": {"matchLabels": {"app": "web", "tier": 2, "team": "shop"}}}
+        }));
+        assert_eq!(
+            s.pdb,
+            Some(PdbSummary {
+                max_unavailable: Some(Budget::Count(1)),
+                min_available: Some(Budget::Percent(50)),
+                has_selector: true,
+                first_label: Some(label_key("app", &json!("web"))),
+                label_values: vec![text_key("web"), text_key("shop")],
+            })
+        );
+        let bare = summary(json!({
+            "apiVersion": "policy/v1beta1", "kind": "PodDisruptionBudget",
+            "spec": {"minAvailable": "x", "selector": {"matchExpressions": []}}
+        }));
+        assert_eq!(
+            bare.pdb,
+            Some(PdbSummary {
+                has_selector: true,
+                ..PdbSummary::default()
+            })
+        );
+        // Other kinds have none.
+        let hpa =
+            summary(json!({"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler"}));
+        assert_eq!(hpa.pdb, None);
     }
 
     #[test]

@@ -51,7 +51,8 @@ pub(crate) const RULE: Rule = Rule {
 };
 
 /// `minAvailable`/`maxUnavailable`: a count or a percentage.
-enum Budget {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Budget {
     Count(i64),
     Percent(i64),
 }
@@ -64,6 +65,44 @@ fn budget(v: &Value) -> Option<Budget> {
             None => s.trim().parse().ok().map(Budget::Count),
         },
         _ => None,
+    }
+}
+
+/// What the first pass reads of every PDB, kept in its summary in the
+/// store (`summary.rs`): the PDBs are read before it is known which ones
+/// any autoscaler concerns, and a body load is a parse.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct PdbSummary {
+    pub max_unavailable: Option<Budget>,
+    pub min_available: Option<Budget>,
+    pub has_selector: bool,
+    /// `label_key` of the selector's first matchLabels pair.
+    pub first_label: Option<u64>,
+    /// `text_key` of each matchLabels value that is a string.
+    pub label_values: Vec<u64>,
+}
+
+impl PdbSummary {
+    /// The summary of a PDB's body.
+    pub(crate) fn of(body: &Value) -> Self {
+        let selector = body.at("/spec/selector");
+        let match_labels = selector
+            .and_then(|s| s.get("matchLabels"))
+            .and_then(Value::as_object);
+        PdbSummary {
+            max_unavailable: body.at("/spec/maxUnavailable").and_then(budget),
+            min_available: body.at("/spec/minAvailable").and_then(budget),
+            has_selector: selector.is_some(),
+            first_label: match_labels
+                .and_then(|m| m.iter().next())
+                .map(|(k, v)| label_key(k, v)),
+            label_values: match_labels
+                .into_iter()
+                .flatten()
+                .filter_map(|(_, v)| v.as_str())
+                .map(text_key)
+                .collect(),
+        }
     }
 }
 
@@ -89,9 +128,9 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
     let mut by_value: HashMap<u64, Vec<usize>> = HashMap::new();
     let mut without_labels: Vec<usize> = Vec::new();
     for pdb in ctx.index.of_kind(ObjectKind::PodDisruptionBudget) {
-        let body = pdb.body();
-        let max_unavailable = body.at("/spec/maxUnavailable").and_then(budget);
-        if let Some(Budget::Count(0) | Budget::Percent(0)) = max_unavailable {
+        let summary = pdb.summary().pdb;
+        let s = summary.unwrap_or_else(|| PdbSummary::of(&pdb.body()));
+        if let Some(Budget::Count(0) | Budget::Percent(0)) = s.max_unavailable {
             out.push(
                 pdb.value_finding(
                     "/spec/maxUnavailable",
@@ -101,7 +140,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
             );
             continue;
         }
-        let Some(min_available) = body.at("/spec/minAvailable").and_then(budget) else {
+        let Some(min_available) = s.min_available else {
             continue;
         };
         if let Budget::Percent(p) = min_available
@@ -116,25 +155,20 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
             );
             continue;
         }
-        let Some(selector) = body.at("/spec/selector") else {
+        if !s.has_selector {
             continue;
-        };
+        }
         let at = pending.len();
         pending.push(Pending {
             id: pdb.id(),
             min_available,
             done: false,
         });
-        let match_labels = selector.get("matchLabels").and_then(Value::as_object);
-        match match_labels.and_then(|m| m.iter().next()) {
-            Some((k, v)) => {
-                by_label.entry(label_key(k, v)).or_default().push(at);
-                for v in match_labels
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|(_, v)| v.as_str())
-                {
-                    by_value.entry(text_key(v)).or_default().push(at);
+        match s.first_label {
+            Some(label) => {
+                by_label.entry(label).or_default().push(at);
+                for v in s.label_values {
+                    by_value.entry(v).or_default().push(at);
                 }
             }
             None => without_labels.push(at),
@@ -247,6 +281,6 @@ fn blocks(
     )
 }
 
-fn text_key(text: &str) -> u64 {
+pub(crate) fn text_key(text: &str) -> u64 {
     key_hash("", text)
 }
