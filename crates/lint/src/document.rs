@@ -549,7 +549,10 @@ impl Builder {
     pub fn finish(&mut self, end: Span) -> Option<Built> {
         let over = std::mem::take(&mut self.over_budget);
         let root = self.root.take();
-        let mut nodes = std::mem::take(&mut self.nodes);
+        // The next document starts with room for as many nodes (documents
+        // of a file tend to be alike): growing from nothing cost a run 0.7%.
+        let room = self.nodes.len();
+        let mut nodes = std::mem::replace(&mut self.nodes, Vec::with_capacity(room));
         self.frames.clear();
         self.values.clear();
         self.keys.clear();
