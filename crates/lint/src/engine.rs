@@ -205,6 +205,8 @@ pub fn lint_streaming(
     let mut summary = LintSummary::default();
     let mut spill = DiagnosticSpill::new(options.findings_memory);
     let mut index = Index::new(options.index_memory);
+    // Counted by kind, named once at the end (not a string per document).
+    let mut kinds: BTreeMap<ObjectKind, usize> = BTreeMap::new();
     // What a file leaves behind goes into the index in input order, as soon
     // as the files before it are in: at most a few outcomes per thread wait.
     let threads = thread_count(options.jobs);
@@ -216,7 +218,7 @@ pub fn lint_streaming(
         summary.documents += outcome.summary.documents;
         summary.suppressed += outcome.suppressed;
         for k in outcome.kinds {
-            *summary.kinds.entry(format!("{k:?}")).or_default() += 1;
+            *kinds.entry(k).or_default() += 1;
         }
         for o in outcome.objects {
             index.push(o);
@@ -224,6 +226,9 @@ pub fn lint_streaming(
         on_file(outcome.summary);
     });
     index.finish();
+    for (k, n) in kinds {
+        *summary.kinds.entry(format!("{k:?}")).or_default() += n;
+    }
     let spill = Mutex::new(spill);
     summary.suppressed += run_object_rules(&index, inputs, options, &|diags| {
         let mut spill = spill.lock().expect("no panics while holding the lock");
