@@ -57,8 +57,16 @@ impl SourceFile {
             .get(line)
             .copied()
             .unwrap_or(self.text.len());
-        let l = &self.text[start..end];
-        Some(l.trim_end_matches('\n').trim_end_matches('\r'))
+        // By bytes (the linter asks for a line per node it records): the
+        // slice ends at most in one `\n`, after any number of `\r`.
+        let mut bytes = self.text.as_bytes().get(start..end)?;
+        if let [rest @ .., b'\n'] = bytes {
+            bytes = rest;
+        }
+        while let [rest @ .., b'\r'] = bytes {
+            bytes = rest;
+        }
+        self.text.get(start..start + bytes.len())
     }
 
     /// Byte offset of a 1-based line and 1-based character column, clamped to the text.
@@ -87,6 +95,39 @@ impl SourceFile {
             column,
             end_line,
             end_column,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SourceFile;
+
+    /// Lines come back as the old `trim_end_matches` gave them: without
+    /// their `\n` and every `\r` before it.
+    #[test]
+    fn lines_lose_their_terminators_only() {
+        let texts = [
+            "",
+            "a",
+            "a\n",
+            "a\r\nb\r\n",
+            "a\r\r\nb\n\nc\r",
+            "é: ü\r\n  - x\n",
+            "\r\n\r\n",
+            "k: v\rw\n",
+        ];
+        for text in texts {
+            let src = SourceFile::new("t.yaml", text);
+            for l in 1..=src.line_count() + 1 {
+                let old = src.line_starts().get(l - 1).map(|&start| {
+                    let end = src.line_starts().get(l).copied().unwrap_or(text.len());
+                    text[start..end]
+                        .trim_end_matches('\n')
+                        .trim_end_matches('\r')
+                });
+                assert_eq!(src.line(l), old, "{text:?} line {l}");
+            }
         }
     }
 }
