@@ -39,7 +39,10 @@ pub fn find(text: &str, parses: bool) -> Option<TemplateMark> {
 /// The first template expression of every line that has one.
 pub fn find_all(text: &str, parses: bool) -> Vec<TemplateMark> {
     let mut marks = Vec::new();
-    if !text.contains("{{") && !text.contains("${") {
+    // Nearly every file has neither: memmem's vector search tells so at a
+    // fraction of the cost of `str::contains` (1% of a one-thread run).
+    let has = |needle: &[u8]| memchr::memmem::find(text.as_bytes(), needle).is_some();
+    if !has(b"{{") && !has(b"${") {
         return marks;
     }
     for (n, line) in text.lines().enumerate() {
