@@ -16,7 +16,7 @@
 
 use crate::body_store::{Bodies, BodyRef, BodyWriter};
 use crate::kind::{ObjectKind, ObjectType};
-use crate::pointer::{Pointer, field};
+use crate::pointer::{Member, Pointer, field};
 use crate::rule::Finding;
 use crate::rules::celery_exporter::CeleryExporter;
 use crate::rules::hpa_shape::HpaV2;
@@ -731,8 +731,8 @@ impl Index {
     /// group version of it), as the scale subresource does. An object in
     /// exactly that namespace is preferred over one without a namespace.
     pub fn find_ref(&self, namespace: Option<&str>, reference: &Value) -> Option<&IndexedObject> {
-        let kind = reference.get("kind")?.as_str()?;
-        let name = reference.get("name")?.as_str()?;
+        let kind = reference.member("kind")?.as_str()?;
+        let name = reference.member("name")?.as_str()?;
         let mut candidates = self
             .find_kind_name(kind, name)
             .filter(|o| o.same_namespace(namespace));
@@ -764,7 +764,7 @@ fn runs_exporter(pruned: &Value) -> bool {
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .filter_map(|c| c.get("image").and_then(Value::as_str))
+        .filter_map(|c| c.member("image").and_then(Value::as_str))
         .any(|i| CeleryExporter::from_image(i).is_some())
 }
 
@@ -813,14 +813,14 @@ fn kept_whole(kind: ObjectKind, json: &Value) -> bool {
         }
         true
     }
-    let metadata_kept = match doc.get("metadata") {
+    let metadata_kept = match doc.member("metadata") {
         None => true,
         Some(Value::Object(meta)) => {
             in_order(
                 meta.keys(),
                 &["name", "namespace", "labels", "annotations"],
                 false,
-            ) && match meta.get("annotations") {
+            ) && match meta.member("annotations") {
                 None => true,
                 Some(Value::Object(a)) => {
                     !a.contains_key("kubectl.kubernetes.io/last-applied-configuration")
@@ -838,26 +838,29 @@ fn pruned_copy(kind: ObjectKind, json: &Value) -> Value {
     let Value::Object(doc) = json else {
         return Value::Null;
     };
-    let is_limit_range = doc.get("kind").and_then(Value::as_str) == Some("LimitRange");
+    let is_limit_range = doc.member("kind").and_then(Value::as_str) == Some("LimitRange");
     let mut out = take(doc, &["apiVersion", "kind"]);
-    if let Some(meta) = doc.get("metadata") {
+    if let Some(meta) = doc.member("metadata") {
         out.insert("metadata".into(), prune_metadata(meta));
     }
     match kind {
         // A LimitRange's defaults stand in for missing container requests.
         ObjectKind::OtherObject if is_limit_range => {
-            if let Some(spec) = doc.get("spec") {
+            if let Some(spec) = doc.member("spec") {
                 out.insert("spec".into(), spec.clone());
             }
         }
         ObjectKind::OtherObject | ObjectKind::ConfigMap | ObjectKind::NotAnObject => {
             // A custom workload (Argo Rollout, ...) can be a scale target.
-            if let Some(spec) = doc.get("spec").filter(|s| s.get("template").is_some()) {
+            if let Some(spec) = doc
+                .member("spec")
+                .filter(|s| s.member("template").is_some())
+            {
                 out.insert("spec".into(), prune_workload_spec(spec));
             }
         }
         k if k.is_workload() => {
-            if let Some(spec) = doc.get("spec") {
+            if let Some(spec) = doc.member("spec") {
                 out.insert("spec".into(), prune_workload_spec(spec));
             }
         }
@@ -900,7 +903,7 @@ fn pick(from: &Value, keys: &[&str]) -> Value {
 fn prune_metadata(meta: &Value) -> Value {
     let meta = as_map(meta);
     let mut out = take(meta, &["name", "namespace", "labels"]);
-    if let Some(Value::Object(ann)) = meta.get("annotations") {
+    if let Some(Value::Object(ann)) = meta.member("annotations") {
         // kubectl's last-applied copy doubles an object's size and no rule reads it.
         let kept = ann
             .iter()
@@ -914,13 +917,13 @@ fn prune_metadata(meta: &Value) -> Value {
 fn prune_workload_spec(spec: &Value) -> Value {
     let spec = as_map(spec);
     let mut out = take(spec, &["replicas", "selector", "serviceName"]);
-    if let Some(template) = spec.get("template") {
+    if let Some(template) = spec.member("template") {
         let template = as_map(template);
         let mut t = Map::new();
-        if let Some(meta) = template.get("metadata") {
+        if let Some(meta) = template.member("metadata") {
             t.insert("metadata".into(), pick(meta, &["labels", "annotations"]));
         }
-        if let Some(pod) = template.get("spec") {
+        if let Some(pod) = template.member("spec") {
             let pod = as_map(pod);
             let mut p = Map::new();
             for list in ["containers", "initContainers"] {
@@ -943,7 +946,7 @@ fn prune_workload_spec(spec: &Value) -> Value {
 /// the index's memory.
 fn prune_container(c: &Value) -> Value {
     let is_exporter = c
-        .get("image")
+        .member("image")
         .and_then(Value::as_str)
         .is_some_and(|i| CeleryExporter::from_image(i).is_some());
     if is_exporter {

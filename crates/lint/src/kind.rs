@@ -2,6 +2,7 @@
 //! a prometheus-adapter configuration recognized by its shape, a scaleplan
 //! profile, or something else (counted, checked for syntax, otherwise left alone).
 
+use crate::pointer::Member;
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -164,15 +165,15 @@ fn object_kind(api_version: &str, kind: &str, root: &Value) -> ObjectKind {
 /// some of `default`/`custom`/`external`/`resource`, or `prometheus.url` is
 /// set (the chart's way to name its Prometheus; other charts nest it deeper).
 fn is_adapter_values(root: &Value) -> bool {
-    let rules = root.get("rules").is_some_and(|rules| {
+    let rules = root.member("rules").is_some_and(|rules| {
         rules.is_object()
             && ["custom", "external", "resource", "default"]
                 .iter()
                 .any(|k| rules.get(k).is_some())
     });
     let prometheus_url = root
-        .get("prometheus")
-        .is_some_and(|p| p.is_object() && p.get("url").is_some());
+        .member("prometheus")
+        .is_some_and(|p| p.is_object() && p.member("url").is_some());
     rules || prometheus_url
 }
 
@@ -186,21 +187,21 @@ fn is_adapter_config(root: &Value) -> bool {
             .is_some_and(|items| {
                 items.iter().any(|i| {
                     i.is_object()
-                        && (i.get("seriesQuery").is_some() || i.get("metricsQuery").is_some())
+                        && (i.member("seriesQuery").is_some() || i.member("metricsQuery").is_some())
                 })
             })
     };
     rule_list("rules")
         || rule_list("externalRules")
-        || root
-            .get("resourceRules")
-            .is_some_and(|v| v.is_object() && (v.get("cpu").is_some() || v.get("memory").is_some()))
+        || root.member("resourceRules").is_some_and(|v| {
+            v.is_object() && (v.member("cpu").is_some() || v.member("memory").is_some())
+        })
 }
 
 /// A ConfigMap whose data holds an adapter config as a YAML string: the
 /// chart's `config.yaml` key, or any value that mentions `seriesQuery`.
 fn is_adapter_config_map(root: &Value) -> bool {
-    root.get("data")
+    root.member("data")
         .and_then(Value::as_object)
         .is_some_and(|map| {
             map.values().any(|v| {

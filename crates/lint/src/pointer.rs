@@ -34,6 +34,28 @@ impl Pointer for Value {
     }
 }
 
+/// `Value::get` and `Map::get` with a key, by [`field`]: rules ask a
+/// document for a key some fifty times (`index_into`, with SipHash, was
+/// 1.4% of a run's instructions).
+pub trait Member {
+    fn member(&self, key: &str) -> Option<&Value>;
+}
+
+impl Member for Value {
+    fn member(&self, key: &str) -> Option<&Value> {
+        match self {
+            Value::Object(map) => field(map, key),
+            _ => None,
+        }
+    }
+}
+
+impl Member for Map<String, Value> {
+    fn member(&self, key: &str) -> Option<&Value> {
+        field(self, key)
+    }
+}
+
 /// `map.get(key)`, by a scan of a small mapping (no hashing).
 pub(crate) fn field<'v>(map: &'v Map<String, Value>, key: &str) -> Option<&'v Value> {
     if map.len() <= SCAN {
@@ -104,6 +126,16 @@ mod tests {
         ];
         for p in pointers {
             assert_eq!(doc.at(p), doc.pointer(p), "{p:?}");
+        }
+        // Members, of a small mapping, a large one and of what is no mapping.
+        let keys = ["spec", "a/b", "01", "s", "n", "k0", "k19", "k20", "", "x"];
+        for v in [&doc, &doc["many"], &doc["s"], &doc["spec"]["metrics"]] {
+            for k in keys {
+                assert_eq!(v.member(k), v.get(k), "{v} {k:?}");
+                if let Value::Object(m) = v {
+                    assert_eq!(m.member(k), m.get(k), "{k:?}");
+                }
+            }
         }
     }
 }

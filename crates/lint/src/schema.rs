@@ -11,7 +11,7 @@
 //! `policy/v1beta1`, ...) have no schema here and are left to the
 //! deprecated-API rule.
 
-use crate::pointer::Pointer;
+use crate::pointer::{Member, Pointer};
 use jsonschema::Validator;
 use k8s_openapi::api::policy::v1 as policy;
 use k8s_openapi::api::{apps::v1 as apps, autoscaling, batch::v1 as batch, core::v1 as core};
@@ -92,24 +92,24 @@ pub fn make_strict(schema: &mut Value) {
 pub fn allowed_fields<'s>(schema: &'s Value, pointer: &str) -> Vec<&'s str> {
     let mut node = resolve_ref(schema, schema);
     for seg in pointer.split('/').skip(1) {
-        let next = if seg.parse::<usize>().is_ok() && node.get("items").is_some() {
-            node.get("items")
+        let next = if seg.parse::<usize>().is_ok() && node.member("items").is_some() {
+            node.member("items")
         } else {
-            node.get("properties").and_then(|p| p.get(seg))
+            node.member("properties").and_then(|p| p.get(seg))
         };
         match next {
             Some(n) => node = resolve_ref(schema, n),
             None => return Vec::new(),
         }
     }
-    node.get("properties")
+    node.member("properties")
         .and_then(Value::as_object)
         .map(|p| p.keys().map(String::as_str).collect())
         .unwrap_or_default()
 }
 
 fn resolve_ref<'s>(root: &'s Value, node: &'s Value) -> &'s Value {
-    match node.get("$ref").and_then(Value::as_str) {
+    match node.member("$ref").and_then(Value::as_str) {
         Some(r) => r
             .strip_prefix('#')
             .and_then(|p| root.at(p))

@@ -11,6 +11,7 @@
 //! cross-object rules reported on it); the text after `--` is the reason,
 //! kept for reviewers. IDs are matched case-insensitively.
 
+use crate::pointer::Member;
 use serde_json::Value;
 
 /// The annotation key.
@@ -51,8 +52,8 @@ impl Suppression {
     /// Reads the annotation from a document, if it has one.
     pub fn of_document(root: &Value) -> Option<Self> {
         let value = root
-            .get("metadata")?
-            .get("annotations")?
+            .member("metadata")?
+            .member("annotations")?
             .get(IGNORE_ANNOTATION)?;
         value.as_str().map(Self::parse)
     }

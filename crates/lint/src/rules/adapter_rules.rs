@@ -7,7 +7,7 @@
 
 use crate::index::{Index, IndexedObject};
 use crate::kind::ObjectKind;
-use crate::pointer::Pointer;
+use crate::pointer::{Member, Pointer};
 use promql_parser::label::MatchOp;
 use promql_parser::parser::{Expr, VectorSelector};
 use serde_json::Value;
@@ -49,11 +49,11 @@ impl AdapterRule {
     }
 
     pub fn series_query(&self) -> Option<&str> {
-        self.rule.get("seriesQuery").and_then(Value::as_str)
+        self.rule.member("seriesQuery").and_then(Value::as_str)
     }
 
     pub fn metrics_query(&self) -> Option<&str> {
-        self.rule.get("metricsQuery").and_then(Value::as_str)
+        self.rule.member("metricsQuery").and_then(Value::as_str)
     }
 
     /// What `seriesQuery` discovers: the series name and the label names it
@@ -120,18 +120,24 @@ pub(crate) fn rules_of(kind: ObjectKind, doc: &Value) -> Vec<AdapterRule> {
             );
         }
         ObjectKind::AdapterConfig => {
-            push(RuleSet::Custom, "/rules", doc.get("rules"), true, &mut out);
+            push(
+                RuleSet::Custom,
+                "/rules",
+                doc.member("rules"),
+                true,
+                &mut out,
+            );
             push(
                 RuleSet::External,
                 "/externalRules",
-                doc.get("externalRules"),
+                doc.member("externalRules"),
                 true,
                 &mut out,
             );
         }
         ObjectKind::AdapterConfigMap => {
             for (key, text) in doc
-                .get("data")
+                .member("data")
                 .and_then(Value::as_object)
                 .into_iter()
                 .flatten()
@@ -141,11 +147,17 @@ pub(crate) fn rules_of(kind: ObjectKind, doc: &Value) -> Vec<AdapterRule> {
                     continue;
                 };
                 let base = format!("/data/{}", key.replace('~', "~0").replace('/', "~1"));
-                push(RuleSet::Custom, &base, config.get("rules"), false, &mut out);
+                push(
+                    RuleSet::Custom,
+                    &base,
+                    config.member("rules"),
+                    false,
+                    &mut out,
+                );
                 push(
                     RuleSet::External,
                     &base,
-                    config.get("externalRules"),
+                    config.member("externalRules"),
                     false,
                     &mut out,
                 );
@@ -307,13 +319,13 @@ pub(crate) fn serves(rule: &AdapterRule, name: &str) -> Option<bool> {
         Some((name, _)) => name.clone(),
         None => return Some(false),
     };
-    let naming = rule.rule.get("name");
+    let naming = rule.rule.member("name");
     let matches = naming
-        .and_then(|n| n.get("matches"))
+        .and_then(|n| n.member("matches"))
         .and_then(Value::as_str)
         .unwrap_or("");
     let as_ = naming
-        .and_then(|n| n.get("as"))
+        .and_then(|n| n.member("as"))
         .and_then(Value::as_str)
         .unwrap_or("");
     let compiled = rule
@@ -351,20 +363,20 @@ pub(crate) fn serves(rule: &AdapterRule, name: &str) -> Option<bool> {
 /// a rule maps labels to; `None` when a template maps labels the adapter
 /// only learns from Prometheus.
 pub(crate) fn mapped_resources(rule: &AdapterRule) -> Option<Vec<String>> {
-    let resources = rule.rule.get("resources");
+    let resources = rule.rule.member("resources");
     let mut out = Vec::new();
     for (_, o) in resources
-        .and_then(|r| r.get("overrides"))
+        .and_then(|r| r.member("overrides"))
         .and_then(Value::as_object)
         .into_iter()
         .flatten()
     {
-        if let Some(r) = o.get("resource").and_then(Value::as_str) {
+        if let Some(r) = o.member("resource").and_then(Value::as_str) {
             out.push(singular(r));
         }
     }
     if let Some(template) = resources
-        .and_then(|r| r.get("template"))
+        .and_then(|r| r.member("template"))
         .and_then(Value::as_str)
     {
         let labels = rule.discovery().map(|(_, l)| l.clone()).unwrap_or_default();

@@ -4,7 +4,7 @@
 //! OvalMoney/celery-exporter; metrics-pipeline.md §1, §2).
 
 use crate::index::IndexedObject;
-use crate::pointer::Pointer;
+use crate::pointer::{Member, Pointer};
 use serde_json::Value;
 use std::rc::Rc;
 
@@ -182,13 +182,13 @@ impl ExporterContainer<'_> {
     /// The value of an environment variable set on the container (literal values only).
     pub fn env(&self, name: &str) -> Option<&Value> {
         self.env_entries()
-            .find(|(_, e)| e.get("name").and_then(Value::as_str) == Some(name))
+            .find(|(_, e)| e.member("name").and_then(Value::as_str) == Some(name))
             .map(|(_, e)| e)
     }
 
     pub fn env_entries(&self) -> impl Iterator<Item = (usize, &Value)> {
         self.container()
-            .get("env")
+            .member("env")
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
@@ -218,7 +218,7 @@ pub(crate) fn exporter_containers(index: &crate::index::Index) -> Vec<ExporterCo
     for w in index.exporter_workloads() {
         let body = w.body();
         for (i, (_, c)) in super::workload::containers(&body).into_iter().enumerate() {
-            let Some(image) = c.get("image").and_then(Value::as_str) else {
+            let Some(image) = c.member("image").and_then(Value::as_str) else {
                 continue;
             };
             if let Some(exporter) = CeleryExporter::from_image(image) {

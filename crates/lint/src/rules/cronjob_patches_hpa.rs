@@ -28,7 +28,7 @@
 //! - <https://kubernetes.io/docs/reference/kubectl/generated/kubectl_patch/>
 //! - hpa-algorithm.md §12 (maxReplicas must be >= minReplicas)
 
-use crate::pointer::Pointer;
+use crate::pointer::{Member, Pointer};
 use super::workload::describe;
 use crate::kind::ObjectKind;
 use crate::rule::{Check, Findings, ObjectsContext, Rule};
@@ -259,17 +259,17 @@ fn hpa_patches(words: &[String]) -> Vec<HpaPatch> {
         };
         let spec = patch_json
             .and_then(|j| serde_json::from_str::<Value>(&j).ok())
-            .and_then(|v| v.get("spec").cloned());
+            .and_then(|v| v.member("spec").cloned());
         out.push(HpaPatch {
             name,
             namespace,
             min_replicas: spec
                 .as_ref()
-                .and_then(|s| s.get("minReplicas"))
+                .and_then(|s| s.member("minReplicas"))
                 .and_then(Value::as_i64),
             max_replicas: spec
                 .as_ref()
-                .and_then(|s| s.get("maxReplicas"))
+                .and_then(|s| s.member("maxReplicas"))
                 .and_then(Value::as_i64),
         });
     }

@@ -25,7 +25,7 @@
 //! ## References
 //! - metrics-pipeline.md §3.3, §4 bug 13, §5.5
 
-use crate::pointer::Pointer;
+use crate::pointer::{Member, Pointer};
 use super::adapter_rules::{all_rules, serves, source_series};
 use super::celery_exporter::{CeleryExporter, exporter_containers};
 use super::hpa_shape::HpaV2;
@@ -56,7 +56,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
         let body = hpa.body();
         let view = HpaV2::from_document(&body);
         for (i, m) in view.metrics().iter().enumerate() {
-            let Some(obj) = m.get("object") else { continue };
+            let Some(obj) = m.member("object") else { continue };
             if obj.at("/describedObject/kind").and_then(Value::as_str) != Some("Service") {
                 continue;
             }

@@ -31,6 +31,7 @@
 //! ## References
 //! - metrics-pipeline.md §1 (configuration table), §2, §4 bugs 4, 5, 6
 
+use crate::pointer::Member;
 use super::celery_exporter::CeleryExporter;
 use crate::rule::{Check, DocumentContext, Findings, Rule};
 use scaleplan_diag::Severity;
@@ -51,7 +52,7 @@ fn check(ctx: &DocumentContext<'_>, out: &mut Findings) {
     };
     for (i, c) in containers.iter().enumerate() {
         let Some(exporter) = c
-            .get("image")
+            .member("image")
             .and_then(Value::as_str)
             .and_then(CeleryExporter::from_image)
         else {
@@ -63,12 +64,12 @@ fn check(ctx: &DocumentContext<'_>, out: &mut Findings) {
             .into_iter()
             .find(|e| *e != exporter)
             .unwrap_or(exporter);
-        let env = c.get("env").and_then(Value::as_array);
+        let env = c.member("env").and_then(Value::as_array);
         let mut has_broker = has_flag(c, "--broker-url") || has_flag(c, "-b");
         // envFrom may supply anything: do not claim the broker URL is missing.
-        has_broker |= c.get("envFrom").is_some();
+        has_broker |= c.member("envFrom").is_some();
         for (e, var) in env.into_iter().flatten().enumerate() {
-            let Some(name) = var.get("name").and_then(Value::as_str) else {
+            let Some(name) = var.member("name").and_then(Value::as_str) else {
                 continue;
             };
             let pointer = format!("{base}/env/{e}/name");

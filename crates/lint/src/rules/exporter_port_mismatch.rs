@@ -26,6 +26,7 @@
 //! ## References
 //! - metrics-pipeline.md §1 (port 9808), §2 (port 9540), §4 bug 3
 
+use crate::pointer::Member;
 use super::celery_exporter::CeleryExporter;
 use crate::rule::{Check, DocumentContext, Findings, Rule};
 use scaleplan_diag::Severity;
@@ -46,7 +47,7 @@ fn check(ctx: &DocumentContext<'_>, out: &mut Findings) {
     };
     for (i, c) in containers.iter().enumerate() {
         let Some(exporter) = c
-            .get("image")
+            .member("image")
             .and_then(Value::as_str)
             .and_then(CeleryExporter::from_image)
         else {
@@ -56,9 +57,9 @@ fn check(ctx: &DocumentContext<'_>, out: &mut Findings) {
             continue;
         };
         let base = format!("/spec/template/spec/containers/{i}");
-        let ports = c.get("ports").and_then(Value::as_array);
+        let ports = c.member("ports").and_then(Value::as_array);
         for (p, port) in ports.into_iter().flatten().enumerate() {
-            let Some(n) = port.get("containerPort").and_then(Value::as_i64) else {
+            let Some(n) = port.member("containerPort").and_then(Value::as_i64) else {
                 continue;
             };
             if n != listen {
@@ -110,15 +111,15 @@ fn listen_port(c: &Value, exporter: CeleryExporter) -> Option<i64> {
         return v.rsplit(':').next()?.parse().ok();
     }
     let env = c
-        .get("env")
+        .member("env")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .find(|e| e.get("name").and_then(Value::as_str) == Some(var));
+        .find(|e| e.member("name").and_then(Value::as_str) == Some(var));
     match env {
         None => Some(exporter.default_port()),
         Some(e) => e
-            .get("value")
+            .member("value")
             .and_then(Value::as_str)
             .and_then(|v| v.rsplit(':').next()?.parse().ok()),
     }

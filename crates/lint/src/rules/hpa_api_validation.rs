@@ -40,6 +40,7 @@
 //! - `ValidateHorizontalPodAutoscaler` (pkg/apis/autoscaling/validation/validation.go)
 //! - hpa-algorithm.md §11 (defaults), §12 (validation)
 
+use crate::pointer::Member;
 use super::hpa_shape::HpaV2;
 use crate::kind::ObjectKind;
 use crate::rule::{Check, DocumentContext, Findings, Rule};
@@ -95,7 +96,7 @@ pub(crate) fn errors(doc: &Value, gates: &FeatureGates) -> Vec<FieldError> {
 fn spec_of(doc: &Value) -> Option<scaleplan_hpa::HpaSpec> {
     use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscalerSpec;
     use serde::Deserialize;
-    let spec = doc.get("spec")?;
+    let spec = doc.member("spec")?;
     // k8s-openapi decodes a missing required field as its zero value, the
     // one zero_fill writes: a spec that decodes as it is, without a number
     // where a quantity belongs, decodes the same filled (a test checks it on
@@ -197,21 +198,21 @@ fn zero_fill(spec: &mut Value) {
 /// Whether a metric target's value or a behavior's tolerance is written as
 /// a number (which `zero_fill` turns into a string).
 fn has_numeric_quantity(spec: &Value) -> bool {
-    let metrics = spec.get("metrics").and_then(Value::as_array);
+    let metrics = spec.member("metrics").and_then(Value::as_array);
     let targets = metrics
         .into_iter()
         .flatten()
         .filter_map(Value::as_object)
-        .flat_map(|m| m.values().filter_map(|b| b.get("target")));
+        .flat_map(|m| m.values().filter_map(|b| b.member("target")));
     let in_targets = targets
         .flat_map(|t| ["value", "averageValue"].map(|q| t.get(q)))
         .any(|q| q.is_some_and(Value::is_number));
-    let behavior = spec.get("behavior");
+    let behavior = spec.member("behavior");
     in_targets
         || ["scaleUp", "scaleDown"].iter().any(|dir| {
             behavior
                 .and_then(|b| b.get(*dir))
-                .and_then(|r| r.get("tolerance"))
+                .and_then(|r| r.member("tolerance"))
                 .is_some_and(Value::is_number)
         })
 }
@@ -269,7 +270,7 @@ mod tests {
                 continue;
             }
             let doc = HpaV2::from_document(&json).json.into_owned();
-            let Some(spec) = doc.get("spec") else { continue };
+            let Some(spec) = doc.member("spec") else { continue };
             let fast = (!has_numeric_quantity(spec))
                 .then(|| HorizontalPodAutoscalerSpec::deserialize(spec).ok())
                 .flatten();
@@ -416,7 +417,7 @@ mod tests {
             let input = &v["input"];
             let hpa: HpaSpec = serde_json::from_value(input["hpa"].clone()).unwrap();
             let old: Option<HpaSpec> = input
-                .get("old_hpa")
+                .member("old_hpa")
                 .filter(|o| !o.is_null())
                 .map(|o| serde_json::from_value(o.clone()).unwrap());
             let gates: FeatureGates =

@@ -3,7 +3,7 @@
 //! the rules do the same here, so that one check covers every version, and
 //! keep a map from each converted field back to where the user wrote it.
 
-use crate::pointer::Pointer;
+use crate::pointer::{Member, Pointer};
 use serde_json::{Map, Value, json};
 use std::borrow::Cow;
 
@@ -19,7 +19,7 @@ impl<'a> HpaV2<'a> {
     /// Converts a document of any HPA version (by its `apiVersion`).
     pub fn from_document(doc: &'a Value) -> HpaV2<'a> {
         let version = doc
-            .get("apiVersion")
+            .member("apiVersion")
             .and_then(Value::as_str)
             .and_then(|v| v.rsplit_once('/'))
             .map_or("", |(_, v)| v);
@@ -104,13 +104,13 @@ impl<'a> HpaV2<'a> {
         for (i, m) in metrics.iter().enumerate() {
             let base = format!("/spec/metrics/{i}");
             let mut out = Map::new();
-            if let Some(t) = m.get("type") {
+            if let Some(t) = m.member("type") {
                 out.insert("type".into(), t.clone());
             }
             for block in ["resource", "containerResource"] {
                 let Some(src) = m.get(block) else { continue };
-                let util = src.get("targetAverageUtilization");
-                let avg = src.get("targetAverageValue");
+                let util = src.member("targetAverageUtilization");
+                let avg = src.member("targetAverageValue");
                 let mut target = Map::new();
                 let kind = if util.is_some() {
                     "Utilization"
@@ -142,10 +142,10 @@ impl<'a> HpaV2<'a> {
                 b.insert("target".into(), Value::Object(target));
                 out.insert(block.into(), Value::Object(b));
             }
-            if let Some(src) = m.get("pods") {
+            if let Some(src) = m.member("pods") {
                 let mut target = Map::new();
                 target.insert("type".into(), "AverageValue".into());
-                if let Some(a) = src.get("targetAverageValue") {
+                if let Some(a) = src.member("targetAverageValue") {
                     target.insert("averageValue".into(), a.clone());
                 }
                 self.rename(
@@ -160,12 +160,12 @@ impl<'a> HpaV2<'a> {
                 self.rename(format!("{base}/pods/metric"), format!("{base}/pods"));
                 out.insert(
                     "pods".into(),
-                    json!({"metric": metric_id(src.get("metricName"), src.get("selector")),
+                    json!({"metric": metric_id(src.member("metricName"), src.member("selector")),
                            "target": Value::Object(target)}),
                 );
             }
-            if let Some(src) = m.get("object") {
-                let avg = src.get("averageValue");
+            if let Some(src) = m.member("object") {
+                let avg = src.member("averageValue");
                 let mut target = Map::new();
                 target.insert(
                     "type".into(),
@@ -176,7 +176,7 @@ impl<'a> HpaV2<'a> {
                     }
                     .into(),
                 );
-                if let Some(v) = src.get("targetValue") {
+                if let Some(v) = src.member("targetValue") {
                     target.insert("value".into(), v.clone());
                 }
                 if let Some(a) = avg {
@@ -202,13 +202,13 @@ impl<'a> HpaV2<'a> {
                 self.rename(format!("{base}/object/metric"), format!("{base}/object"));
                 out.insert(
                     "object".into(),
-                    json!({"describedObject": src.get("target").cloned().unwrap_or(Value::Null),
-                           "metric": metric_id(src.get("metricName"), src.get("selector")),
+                    json!({"describedObject": src.member("target").cloned().unwrap_or(Value::Null),
+                           "metric": metric_id(src.member("metricName"), src.member("selector")),
                            "target": Value::Object(target)}),
                 );
             }
-            if let Some(src) = m.get("external") {
-                let value = src.get("targetValue");
+            if let Some(src) = m.member("external") {
+                let value = src.member("targetValue");
                 let mut target = Map::new();
                 target.insert(
                     "type".into(),
@@ -222,7 +222,7 @@ impl<'a> HpaV2<'a> {
                 if let Some(v) = value {
                     target.insert("value".into(), v.clone());
                 }
-                if let Some(a) = src.get("targetAverageValue") {
+                if let Some(a) = src.member("targetAverageValue") {
                     target.insert("averageValue".into(), a.clone());
                 }
                 self.rename(
@@ -251,7 +251,7 @@ impl<'a> HpaV2<'a> {
                 );
                 out.insert(
                     "external".into(),
-                    json!({"metric": metric_id(src.get("metricName"), src.get("metricSelector")),
+                    json!({"metric": metric_id(src.member("metricName"), src.member("metricSelector")),
                            "target": Value::Object(target)}),
                 );
             }

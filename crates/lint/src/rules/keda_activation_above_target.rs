@@ -25,6 +25,7 @@
 //! ## References
 //! - <https://keda.sh/docs/latest/concepts/scaling-deployments/#activating-and-scaling-thresholds>
 
+use crate::pointer::Member;
 use crate::kind::ObjectKind;
 use crate::rule::{Check, DocumentContext, Findings, Rule};
 use scaleplan_diag::Severity;
@@ -63,7 +64,7 @@ fn check(ctx: &DocumentContext<'_>, out: &mut Findings) {
         return;
     };
     for (i, t) in triggers.iter().enumerate() {
-        let Some(Value::Object(meta)) = t.get("metadata") else {
+        let Some(Value::Object(meta)) = t.member("metadata") else {
             continue;
         };
         for (key, value) in meta {

@@ -28,6 +28,7 @@
 //! - KEDA `verifyCPUMemoryScalers` (apis/keda/v1alpha1/scaledobject_webhook.go)
 //! - <https://keda.sh/docs/latest/scalers/cpu/>
 
+use crate::pointer::Member;
 use crate::kind::ObjectKind;
 use crate::rule::{Check, DocumentContext, Findings, Rule};
 use scaleplan_diag::Severity;
@@ -52,7 +53,7 @@ fn check(ctx: &DocumentContext<'_>, out: &mut Findings) {
     let only_resource = !triggers.is_empty()
         && triggers.iter().all(|t| {
             matches!(
-                t.get("type").and_then(Value::as_str),
+                t.member("type").and_then(Value::as_str),
                 Some("cpu" | "memory")
             )
         });

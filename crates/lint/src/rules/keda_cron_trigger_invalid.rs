@@ -30,6 +30,7 @@
 //! - KEDA `parseCronMetadata` (pkg/scalers/cron_scaler.go)
 //! - <https://keda.sh/docs/latest/scalers/cron/>
 
+use crate::pointer::Member;
 use crate::kind::ObjectKind;
 use crate::rule::{Check, DocumentContext, Findings, Rule};
 use scaleplan_diag::Severity;
@@ -52,11 +53,11 @@ fn check(ctx: &DocumentContext<'_>, out: &mut Findings) {
         return;
     };
     for (i, t) in triggers.iter().enumerate() {
-        if t.get("type").and_then(Value::as_str) != Some("cron") {
+        if t.member("type").and_then(Value::as_str) != Some("cron") {
             continue;
         }
         let base = format!("/spec/triggers/{i}/metadata");
-        let meta = t.get("metadata");
+        let meta = t.member("metadata");
         let field = |k: &str| {
             meta.and_then(|m| m.get(k))
                 .and_then(Value::as_str)

@@ -28,6 +28,7 @@
 //! - KEDA `CheckFallbackValid` (apis/keda/v1alpha1/scaledobject_types.go)
 //! - <https://keda.sh/docs/latest/reference/scaledobject-spec/#fallback>
 
+use crate::pointer::Member;
 use crate::kind::ObjectKind;
 use crate::rule::{Check, DocumentContext, Findings, Rule};
 use scaleplan_diag::Severity;
@@ -86,9 +87,9 @@ fn check(ctx: &DocumentContext<'_>, out: &mut Findings) {
     }
     let triggers = ctx.get("/spec/triggers").and_then(Value::as_array);
     let usable = triggers.into_iter().flatten().any(|t| {
-        let kind = t.get("type").and_then(Value::as_str).unwrap_or("");
+        let kind = t.member("type").and_then(Value::as_str).unwrap_or("");
         let metric_type = t
-            .get("metricType")
+            .member("metricType")
             .and_then(Value::as_str)
             .unwrap_or("AverageValue");
         kind != "cpu" && kind != "memory" && metric_type == "AverageValue"

@@ -33,6 +33,7 @@
 //! - KEDA `ValidateAndCompileScalingModifiers` (apis/keda/v1alpha1/scaledobject_webhook.go)
 //! - <https://keda.sh/docs/latest/reference/scaledobject-spec/#scalingmodifiers>
 
+use crate::pointer::Member;
 use crate::kind::ObjectKind;
 use crate::rule::{Check, DocumentContext, Findings, Rule};
 use scaleplan_diag::Severity;
@@ -78,8 +79,8 @@ fn check(ctx: &DocumentContext<'_>, out: &mut Findings) {
     if m.is_empty() {
         return;
     }
-    let formula = m.get("formula").and_then(Value::as_str).unwrap_or("");
-    let target = m.get("target").and_then(Value::as_str).unwrap_or("");
+    let formula = m.member("formula").and_then(Value::as_str).unwrap_or("");
+    let target = m.member("target").and_then(Value::as_str).unwrap_or("");
     if formula.is_empty() {
         out.push(
             ctx.finding(base, "scalingModifiers.formula is required")
@@ -98,7 +99,7 @@ fn check(ctx: &DocumentContext<'_>, out: &mut Findings) {
             .help("write the target as a positive number in a string, e.g. \"20\""),
         );
     }
-    if m.get("metricType").and_then(Value::as_str) == Some("Utilization") {
+    if m.member("metricType").and_then(Value::as_str) == Some("Utilization") {
         out.push(ctx.value_finding(&format!("{base}/metricType"), "scalingModifiers.metricType cannot be Utilization: the composite metric is external").help("use AverageValue (the default) or Value"));
     }
     if formula.is_empty() {
@@ -111,11 +112,11 @@ fn check(ctx: &DocumentContext<'_>, out: &mut Findings) {
         .flatten()
         .filter(|t| {
             !matches!(
-                t.get("type").and_then(Value::as_str),
+                t.member("type").and_then(Value::as_str),
                 Some("cpu" | "memory")
             )
         })
-        .filter_map(|t| t.get("name").and_then(Value::as_str))
+        .filter_map(|t| t.member("name").and_then(Value::as_str))
         .collect();
     for ident in identifiers(formula) {
         if !names.contains(&ident.as_str()) && !KEYWORDS.contains(&ident.as_str()) {

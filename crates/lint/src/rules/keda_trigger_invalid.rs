@@ -30,6 +30,7 @@
 //! - KEDA `ValidateTriggers` (apis/keda/v1alpha1/scaletriggers_types.go)
 //! - <https://keda.sh/docs/latest/scalers/cpu/>
 
+use crate::pointer::Member;
 use crate::kind::ObjectKind;
 use crate::rule::{Check, DocumentContext, Findings, Rule};
 use scaleplan_diag::Severity;
@@ -67,9 +68,9 @@ fn check(ctx: &DocumentContext<'_>, out: &mut Findings) {
     let mut names: Vec<&str> = Vec::new();
     for (i, t) in triggers.iter().enumerate() {
         let base = format!("/spec/triggers/{i}");
-        let kind = t.get("type").and_then(Value::as_str).unwrap_or("");
+        let kind = t.member("type").and_then(Value::as_str).unwrap_or("");
         if let Some(name) = t
-            .get("name")
+            .member("name")
             .and_then(Value::as_str)
             .filter(|n| !n.is_empty())
         {
@@ -81,7 +82,7 @@ fn check(ctx: &DocumentContext<'_>, out: &mut Findings) {
             }
             names.push(name);
         }
-        if t.get("useCachedMetrics").and_then(Value::as_bool) == Some(true)
+        if t.member("useCachedMetrics").and_then(Value::as_bool) == Some(true)
             && matches!(kind, "cpu" | "memory" | "cron")
         {
             out.push(
@@ -94,7 +95,7 @@ fn check(ctx: &DocumentContext<'_>, out: &mut Findings) {
                 .help("remove useCachedMetrics from this trigger"),
             );
         }
-        let metric_type = t.get("metricType").and_then(Value::as_str);
+        let metric_type = t.member("metricType").and_then(Value::as_str);
         match (kind, metric_type) {
             ("cpu" | "memory", Some(m)) if m != "Utilization" && m != "AverageValue" => out.push(
                 ctx.value_finding(&format!("{base}/metricType"), format!("{kind} triggers take metricType Utilization or AverageValue, not {m}"))

@@ -30,7 +30,7 @@
 //! - KEDA `verifyHpas`, `verifyScaledObjects` (apis/keda/v1alpha1/scaledobject_webhook.go)
 //! - <https://github.com/kubernetes/autoscaler/tree/master/vertical-pod-autoscaler#known-limitations>
 
-use crate::pointer::Pointer;
+use crate::pointer::{Member, Pointer};
 use super::workload::{Autoscaler, autoscaler, autoscalers};
 use crate::index::key_hash;
 use crate::kind::ObjectKind;
@@ -117,8 +117,8 @@ fn check_vpas(ctx: &ObjectsContext<'_>, by_target: &[(u64, usize)], out: &mut Fi
             continue;
         };
         let (Some(kind), Some(name)) = (
-            r.get("kind").and_then(Value::as_str),
-            r.get("name").and_then(Value::as_str),
+            r.member("kind").and_then(Value::as_str),
+            r.member("name").and_then(Value::as_str),
         ) else {
             continue;
         };
@@ -161,12 +161,12 @@ fn check_vpas(ctx: &ObjectsContext<'_>, by_target: &[(u64, usize)], out: &mut Fi
 /// policies, cpu and memory by default.
 fn controlled_resources(policy: Option<&Value>) -> Vec<&'static str> {
     let lists: Vec<&Value> = policy
-        .and_then(|p| p.get("containerPolicies"))
+        .and_then(|p| p.member("containerPolicies"))
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .filter(|c| c.get("mode").and_then(Value::as_str) != Some("Off"))
-        .filter_map(|c| c.get("controlledResources"))
+        .filter(|c| c.member("mode").and_then(Value::as_str) != Some("Off"))
+        .filter_map(|c| c.member("controlledResources"))
         .collect();
     if lists.is_empty() {
         return vec!["cpu", "memory"];
@@ -203,7 +203,7 @@ fn scaled_resources(o: &crate::index::IndexedObject) -> Vec<&'static str> {
                 for block in ["resource", "containerResource"] {
                     add(m
                         .get(block)
-                        .and_then(|b| b.get("name"))
+                        .and_then(|b| b.member("name"))
                         .and_then(Value::as_str));
                 }
             }
@@ -215,7 +215,7 @@ fn scaled_resources(o: &crate::index::IndexedObject) -> Vec<&'static str> {
                 .into_iter()
                 .flatten()
             {
-                add(t.get("type").and_then(Value::as_str));
+                add(t.member("type").and_then(Value::as_str));
             }
         }
         _ => {}

@@ -31,7 +31,7 @@
 //! - kube-linter `pdb-min-available`, `pdb-max-unavailable`
 //! - <https://kubernetes.io/docs/tasks/run-application/configure-pdb/>
 
-use crate::pointer::Pointer;
+use crate::pointer::{Member, Pointer};
 use super::workload::{Autoscaler, autoscalers, label_key, pod_labels, selects, target};
 use crate::index::{IndexedObject, key_hash};
 use crate::kind::ObjectKind;
@@ -87,7 +87,7 @@ impl PdbSummary {
     pub(crate) fn of(body: &Value) -> Self {
         let selector = body.at("/spec/selector");
         let match_labels = selector
-            .and_then(|s| s.get("matchLabels"))
+            .and_then(|s| s.member("matchLabels"))
             .and_then(Value::as_object);
         PdbSummary {
             max_unavailable: body.at("/spec/maxUnavailable").and_then(budget),
@@ -250,7 +250,7 @@ fn blocks(
         }
         None => {
             let (key, _) = selector
-                .get("matchLabels")
+                .member("matchLabels")
                 .and_then(Value::as_object)
                 .and_then(|m| {
                     m.iter()

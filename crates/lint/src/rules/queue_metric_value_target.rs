@@ -39,6 +39,7 @@
 //! - hpa-algorithm.md §6.5, §6.7, §15.4
 //! - <https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale-walkthrough/#autoscaling-on-metrics-not-related-to-kubernetes-objects>
 
+use crate::pointer::Member;
 use super::hpa_shape::{HpaV2, metric_name};
 use crate::kind::ObjectKind;
 use crate::rule::{Check, DocumentContext, Findings, Rule};
@@ -113,12 +114,12 @@ fn check(ctx: &DocumentContext<'_>, out: &mut Findings) {
         if block == "pods" || !is_backlog(name) {
             continue;
         }
-        let target = m.get(block).and_then(|b| b.get("target"));
+        let target = m.get(block).and_then(|b| b.member("target"));
         let uses_value = match block {
             // Object: the type chooses; External: a set averageValue wins.
-            "object" => target.and_then(|t| t.get("type")).and_then(Value::as_str) == Some("Value"),
+            "object" => target.and_then(|t| t.member("type")).and_then(Value::as_str) == Some("Value"),
             _ => {
-                target.is_some_and(|t| t.get("averageValue").is_none() && t.get("value").is_some())
+                target.is_some_and(|t| t.member("averageValue").is_none() && t.member("value").is_some())
             }
         };
         if !uses_value {
@@ -127,7 +128,7 @@ fn check(ctx: &DocumentContext<'_>, out: &mut Findings) {
         let v2 = format!("/spec/metrics/{i}/{block}/target/value");
         let pointer = hpa.source_pointer(&v2);
         let value = target
-            .and_then(|t| t.get("value"))
+            .and_then(|t| t.member("value"))
             .map(display)
             .unwrap_or_default();
         out.push(
@@ -147,11 +148,11 @@ fn check_keda(ctx: &DocumentContext<'_>, out: &mut Findings) {
         return;
     };
     for (i, t) in triggers.iter().enumerate() {
-        let Some(kind) = t.get("type").and_then(Value::as_str) else {
+        let Some(kind) = t.member("type").and_then(Value::as_str) else {
             continue;
         };
         if !QUEUE_SCALERS.contains(&kind)
-            || t.get("metricType").and_then(Value::as_str) != Some("Value")
+            || t.member("metricType").and_then(Value::as_str) != Some("Value")
         {
             continue;
         }

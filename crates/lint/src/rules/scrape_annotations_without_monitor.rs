@@ -33,7 +33,7 @@
 //! - metrics-pipeline.md §3.3, §4 bugs 9, 13, §5.3
 //! - <https://prometheus-operator.dev/docs/developer/getting-started/>
 
-use crate::pointer::Pointer;
+use crate::pointer::{Member, Pointer};
 use super::celery_exporter::exporter_containers;
 use super::workload::{describe, map_selects, pod_labels, selects};
 use crate::index::IndexedObject;
@@ -127,10 +127,10 @@ fn object_metric_on_service_of(ctx: &ObjectsContext<'_>, w: &IndexedObject) -> O
         let metrics = hpa_body.at("/spec/metrics").and_then(Value::as_array);
         for m in metrics.into_iter().flatten() {
             let d = m.at("/object/describedObject");
-            if d.and_then(|d| d.get("kind")).and_then(Value::as_str) != Some("Service") {
+            if d.and_then(|d| d.member("kind")).and_then(Value::as_str) != Some("Service") {
                 continue;
             }
-            let Some(name) = d.and_then(|d| d.get("name")).and_then(Value::as_str) else {
+            let Some(name) = d.and_then(|d| d.member("name")).and_then(Value::as_str) else {
                 continue;
             };
             let hit = ctx

@@ -30,7 +30,7 @@
 //! - <https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#support-for-resource-metrics>
 //! - KEDA `verifyCPUMemoryScalers` (apis/keda/v1alpha1/scaledobject_webhook.go)
 
-use crate::pointer::Pointer;
+use crate::pointer::{Member, Pointer};
 use super::workload::{autoscalers, containers, has_request, target};
 use crate::index::IndexedObject;
 use crate::kind::{ObjectKind, ObjectType};
@@ -82,7 +82,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
                 continue;
             }
             for (pointer, c) in containers(&t_body) {
-                let name = c.get("name").and_then(Value::as_str).unwrap_or("?");
+                let name = c.member("name").and_then(Value::as_str).unwrap_or("?");
                 if need.container.as_deref().is_some_and(|n| n != name) {
                     continue;
                 }
@@ -141,8 +141,8 @@ pub(crate) fn needs_of(object: &ObjectType, body: &Value) -> Vec<Need> {
                     let utilization = src.at("/target/averageUtilization").is_some()
                         || src.at("/target/type").and_then(Value::as_str)
                             == Some("Utilization")
-                        || src.get("targetAverageUtilization").is_some();
-                    let Some(resource) = src.get("name").and_then(Value::as_str) else {
+                        || src.member("targetAverageUtilization").is_some();
+                    let Some(resource) = src.member("name").and_then(Value::as_str) else {
                         continue;
                     };
                     if utilization {
@@ -150,7 +150,7 @@ pub(crate) fn needs_of(object: &ObjectType, body: &Value) -> Vec<Need> {
                             resource: resource.into(),
                             container: per_container
                                 .then(|| {
-                                    src.get("container")
+                                    src.member("container")
                                         .and_then(Value::as_str)
                                         .map(str::to_owned)
                                 })
@@ -164,7 +164,7 @@ pub(crate) fn needs_of(object: &ObjectType, body: &Value) -> Vec<Need> {
         ObjectKind::ScaledObject => {
             let triggers = body.at("/spec/triggers").and_then(Value::as_array);
             for (i, t) in triggers.into_iter().flatten().enumerate() {
-                let Some(kind @ ("cpu" | "memory")) = t.get("type").and_then(Value::as_str) else {
+                let Some(kind @ ("cpu" | "memory")) = t.member("type").and_then(Value::as_str) else {
                     continue;
                 };
                 // KEDA's webhook checks the request whatever the metric type.
@@ -198,7 +198,7 @@ fn limit_range_default(
                 .into_iter()
                 .flatten()
                 .any(|l| {
-                    l.get("type").and_then(Value::as_str) == Some("Container")
+                    l.member("type").and_then(Value::as_str) == Some("Container")
                         && ["defaultRequest", "default"]
                             .iter()
                             .any(|d| l.get(d).and_then(|d| d.get(resource)).is_some())

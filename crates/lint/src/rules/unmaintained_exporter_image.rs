@@ -26,6 +26,7 @@
 //! - metrics-pipeline.md §2, §4 bugs 1, 2, 7, 8
 //! - <https://github.com/danihodovic/celery-exporter>
 
+use crate::pointer::Member;
 use super::celery_exporter::{CeleryExporter, image_tag};
 use crate::rule::{Check, DocumentContext, Findings, Rule};
 use scaleplan_diag::Severity;
@@ -45,7 +46,7 @@ fn check(ctx: &DocumentContext<'_>, out: &mut Findings) {
         return;
     };
     for (i, c) in containers.iter().enumerate() {
-        let Some(image) = c.get("image").and_then(Value::as_str) else {
+        let Some(image) = c.member("image").and_then(Value::as_str) else {
             continue;
         };
         let Some(exporter) = CeleryExporter::from_image(image) else {

@@ -27,7 +27,7 @@
 //! - hpa-algorithm.md §6.1
 //! - <https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/>
 
-use crate::pointer::Pointer;
+use crate::pointer::{Member, Pointer};
 use super::hpa_shape::HpaV2;
 use crate::kind::ObjectKind;
 use crate::rule::{Check, DocumentContext, Findings, Rule};
@@ -61,7 +61,7 @@ fn check(ctx: &DocumentContext<'_>, out: &mut Findings) {
                 continue;
             }
             let resource = src
-                .get("name")
+                .member("name")
                 .and_then(Value::as_str)
                 .unwrap_or("resource");
             let pointer = hpa.source_pointer(&format!(

@@ -4,7 +4,7 @@
 
 use crate::index::{Index, IndexedObject, ScaleTarget};
 use crate::kind::ObjectKind;
-use crate::pointer::Pointer;
+use crate::pointer::{Member, Pointer};
 use serde_json::Value;
 
 /// An autoscaler of any kind, as the cross-object rules compare them.
@@ -65,8 +65,8 @@ pub(crate) fn scale_target(kind: ObjectKind, body: &Value) -> Option<ScaleTarget
     let r = body.at("/spec/scaleTargetRef");
     let (kind, name, min) = match kind {
         ObjectKind::HorizontalPodAutoscaler => {
-            let kind = r.and_then(|r| r.get("kind")).and_then(Value::as_str)?;
-            let name = r.and_then(|r| r.get("name")).and_then(Value::as_str)?;
+            let kind = r.and_then(|r| r.member("kind")).and_then(Value::as_str)?;
+            let name = r.and_then(|r| r.member("name")).and_then(Value::as_str)?;
             let min = body
                 .at("/spec/minReplicas")
                 .and_then(Value::as_i64)
@@ -76,10 +76,10 @@ pub(crate) fn scale_target(kind: ObjectKind, body: &Value) -> Option<ScaleTarget
         ObjectKind::ScaledObject => {
             // keda.k8s.io (KEDA 1) named the Deployment in `deploymentName`.
             let name = r
-                .and_then(|r| r.get("name").or_else(|| r.get("deploymentName")))
+                .and_then(|r| r.member("name").or_else(|| r.member("deploymentName")))
                 .and_then(Value::as_str)?;
             let kind = r
-                .and_then(|r| r.get("kind"))
+                .and_then(|r| r.member("kind"))
                 .and_then(Value::as_str)
                 .unwrap_or("Deployment");
             let min = body
@@ -163,8 +163,10 @@ pub(crate) fn pod_labels(workload: &Value) -> Option<&serde_json::Map<String, Va
 /// pods with `labels`. An empty selector selects nothing here: a PDB or
 /// ServiceMonitor without one is another rule's business.
 pub(crate) fn selects(selector: &Value, labels: &serde_json::Map<String, Value>) -> bool {
-    let match_labels = selector.get("matchLabels").and_then(Value::as_object);
-    let exprs = selector.get("matchExpressions").and_then(Value::as_array);
+    let match_labels = selector.member("matchLabels").and_then(Value::as_object);
+    let exprs = selector
+        .member("matchExpressions")
+        .and_then(Value::as_array);
     if match_labels.is_none_or(|m| m.is_empty()) && exprs.is_none_or(|e| e.is_empty()) {
         return false;
     }
@@ -173,14 +175,14 @@ pub(crate) fn selects(selector: &Value, labels: &serde_json::Map<String, Value>)
         .flatten()
         .all(|(k, v)| labels.get(k) == Some(v));
     let exprs_ok = exprs.into_iter().flatten().all(|e| {
-        let key = e.get("key").and_then(Value::as_str).unwrap_or("");
+        let key = e.member("key").and_then(Value::as_str).unwrap_or("");
         let values: Vec<&str> = e
-            .get("values")
+            .member("values")
             .and_then(Value::as_array)
             .map(|v| v.iter().filter_map(Value::as_str).collect())
             .unwrap_or_default();
         let have = labels.get(key).and_then(Value::as_str);
-        match e.get("operator").and_then(Value::as_str) {
+        match e.member("operator").and_then(Value::as_str) {
             Some("In") => have.is_some_and(|h| values.contains(&h)),
             Some("NotIn") => have.is_none_or(|h| !values.contains(&h)),
             Some("Exists") => have.is_some(),
@@ -204,7 +206,7 @@ pub(crate) fn map_selects(selector: &Value, labels: &serde_json::Map<String, Val
 pub(crate) fn has_request(container: &Value, resource: &str) -> bool {
     let set = |section: &str| {
         container
-            .get("resources")
+            .member("resources")
             .and_then(|r| r.get(section))
             .and_then(|r| r.get(resource))
             .is_some_and(|q| !is_zero_quantity(q))
