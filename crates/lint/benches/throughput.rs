@@ -7,7 +7,10 @@
 //! - `parse DIR`: saphyr `MarkedYaml::load_from_str` of every file, one
 //!   thread (the parse the linter needs, positions included), and the bare
 //!   event parse (saphyr-parser, no tree) as the absolute floor.
-//! - `lint DIR JOBS`: the library's lint of every file with JOBS threads.
+//! - `marked DIR`: the `MarkedYaml` parse of `parse` alone (three times,
+//!   like `lint DIR 1`), for instruction counts under callgrind.
+//! - `lint DIR JOBS`: the library's lint of every file with JOBS threads
+//!   (a warm-up on one file, then the best of three).
 //! - `phases DIR`: where one thread's time goes: reading (parse, JSON and
 //!   positions), then the whole lint with no rules, with the document
 //!   rules, with every rule.
@@ -40,6 +43,7 @@ fn main() {
     match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
         ["generate", dir, docs] => generate(Path::new(dir), docs.parse().expect("DOCS")),
         ["parse", dir] => parse(Path::new(dir)),
+        ["marked", dir] => marked(Path::new(dir)),
         ["lint", dir, jobs] => lint_dir(Path::new(dir), jobs.parse().expect("JOBS")),
         ["phases", dir] => phases(Path::new(dir)),
         ["paired", dir, chunks, rounds] => paired(
@@ -60,6 +64,21 @@ fn files(dir: &Path) -> Vec<PathBuf> {
         .collect();
     out.sort();
     out
+}
+
+fn marked(dir: &Path) {
+    let texts: Vec<String> = files(dir)
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    let mut docs = 0;
+    for _ in 0..3 {
+        docs = texts
+            .iter()
+            .map(|t| MarkedYaml::load_from_str(t).unwrap().len())
+            .sum::<usize>();
+    }
+    println!("marked docs={docs}");
 }
 
 fn parse(dir: &Path) {
