@@ -121,6 +121,10 @@ struct Shared {
     /// Beside `targets`: the id of each one's target in the input
     /// ([`NO_TARGET`] when it is not there), found once for every rule.
     resolved: OnceLock<Vec<u32>>,
+    /// Beside `targets`: the autoscalers' ids alone, what the lookup of
+    /// an autoscaler's record searches (a few KiB that stay in cache, where
+    /// the records' binary search missed it at every step).
+    target_ids: OnceLock<Vec<u32>>,
     /// Target kinds as written, by number (a handful).
     target_kinds: OnceLock<Vec<Box<str>>>,
     namespaces: OnceLock<Vec<Box<str>>>,
@@ -348,11 +352,16 @@ impl IndexedObject {
             .places(self.body)
     }
 
+    /// Where an autoscaler's record is among the targets.
+    fn target_at(&self) -> Option<usize> {
+        let ids = self.shared.target_ids.get().expect("the index is finished");
+        ids.binary_search(&self.id).ok()
+    }
+
     /// For an autoscaler: the id of its target, when the input has it
     /// (`rules::workload::find_target`, run once when the index is finished).
     pub(crate) fn target_id(&self) -> Option<usize> {
-        let targets = self.shared.targets.get().expect("the index is finished");
-        let at = targets.binary_search_by_key(&self.id, |t| t.id).ok()?;
+        let at = self.target_at()?;
         let resolved = self.shared.resolved.get().expect("the index is finished");
         resolved
             .get(at)
@@ -364,8 +373,7 @@ impl IndexedObject {
     /// number of pods it leaves running (no body load).
     pub(crate) fn scale_target(&self) -> Option<(&str, &str, i64)> {
         let targets = self.shared.targets.get().expect("the index is finished");
-        let at = targets.binary_search_by_key(&self.id, |t| t.id).ok()?;
-        let t = targets[at];
+        let t = targets[self.target_at()?];
         let kinds = self
             .shared
             .target_kinds
@@ -608,6 +616,10 @@ impl Index {
     pub(crate) fn finish(&mut self) {
         let _ = self.shared.names.set(std::mem::take(&mut self.names));
         self.targets.shrink_to_fit();
+        let _ = self
+            .shared
+            .target_ids
+            .set(self.targets.iter().map(|t| t.id).collect());
         let _ = self.shared.targets.set(std::mem::take(&mut self.targets));
         let _ = self
             .shared
