@@ -22,15 +22,24 @@ impl Pointer for Value {
             return Some(self);
         }
         let mut v = self;
-        for raw in pointer.strip_prefix('/')?.split('/') {
+        let mut rest = pointer.strip_prefix('/')?;
+        loop {
+            // Segments are a few bytes: a byte loop, not `split`'s memchr.
+            let (raw, next) = match rest.bytes().position(|b| b == b'/') {
+                Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+                None => (rest, None),
+            };
             let seg = unescape(raw);
             v = match v {
                 Value::Object(map) => field(map, &seg),
                 Value::Array(items) => index(&seg).and_then(|i| items.get(i)),
                 _ => None,
             }?;
+            match next {
+                Some(n) => rest = n,
+                None => return Some(v),
+            }
         }
-        Some(v)
     }
 }
 
@@ -67,7 +76,7 @@ pub(crate) fn field<'v>(map: &'v Map<String, Value>, key: &str) -> Option<&'v Va
 
 /// A pointer segment as the key it names.
 pub(crate) fn unescape(raw: &str) -> Cow<'_, str> {
-    if raw.contains('~') {
+    if raw.bytes().any(|b| b == b'~') {
         Cow::Owned(raw.replace("~1", "/").replace("~0", "~"))
     } else {
         Cow::Borrowed(raw)
