@@ -38,7 +38,6 @@ use crate::kind::ObjectKind;
 use crate::rule::{Check, Finding, Findings, ObjectsContext, Rule};
 use scaleplan_diag::Severity;
 use serde_json::Value;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 pub(crate) const RULE: Rule = Rule {
@@ -121,11 +120,14 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
     // the PDBs that can concern them: the first matchLabels pair, or (target
     // not in the input) a matchLabels value equal to the target's name.
     // Keys are hashes; a collision only adds a candidate that the exact
-    // checks drop. Autoscalers then stream by once, in input order, so each
-    // PDB is reported with the first autoscaler that it blocks.
+    // checks drop. They are kept as sorted (hash, PDB) pairs: nearly every
+    // label is a PDB's own, and a map of one-item lists held some 200
+    // bytes per PDB through the rule (tens of MB on a gigabyte of YAML).
+    // Autoscalers then stream by once, in input order, so each PDB is
+    // reported with the first autoscaler that it blocks.
     let mut pending: Vec<Pending> = Vec::new();
-    let mut by_label: HashMap<u64, Vec<usize>> = HashMap::new();
-    let mut by_value: HashMap<u64, Vec<usize>> = HashMap::new();
+    let mut by_label: Vec<(u64, u32)> = Vec::new();
+    let mut by_value: Vec<(u64, u32)> = Vec::new();
     let mut without_labels: Vec<usize> = Vec::new();
     for pdb in ctx.index.of_kind(ObjectKind::PodDisruptionBudget) {
         let summary = pdb.summary().pdb;
@@ -164,12 +166,11 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
             min_available,
             done: false,
         });
+        let pair = |key: u64| (key, u32::try_from(at).expect("fewer than 4 billion PDBs"));
         match s.first_label {
             Some(label) => {
-                by_label.entry(label).or_default().push(at);
-                for v in s.label_values {
-                    by_value.entry(v).or_default().push(at);
-                }
+                by_label.push(pair(label));
+                by_value.extend(s.label_values.into_iter().map(pair));
             }
             None => without_labels.push(at),
         }
@@ -177,6 +178,8 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
     if pending.is_empty() {
         return;
     }
+    by_label.sort_unstable();
+    by_value.sort_unstable();
     for a in autoscalers(ctx.index) {
         let t = target(ctx.index, &a);
         // The target's pod labels come hashed in its summary: its body is
@@ -186,12 +189,12 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
         let mut candidates: Vec<usize> = without_labels.clone();
         match (t, labels) {
             (Some(_), Some(labels)) => {
-                for label in labels {
-                    candidates.extend(by_label.get(label).into_iter().flatten());
+                for &label in labels {
+                    candidates.extend(with_key(&by_label, label));
                 }
             }
             (None, _) => {
-                candidates.extend(by_value.get(&text_key(a.target_name)).into_iter().flatten());
+                candidates.extend(with_key(&by_value, text_key(a.target_name)));
             }
             (Some(_), None) => {}
         }
@@ -279,6 +282,15 @@ fn blocks(
             a.min_pods
         )),
     )
+}
+
+/// The PDBs (indexes into `pending`) under `key` in sorted pairs.
+fn with_key(pairs: &[(u64, u32)], key: u64) -> impl Iterator<Item = usize> + '_ {
+    let from = pairs.partition_point(|&(k, _)| k < key);
+    pairs[from..]
+        .iter()
+        .take_while(move |&&(k, _)| k == key)
+        .map(|&(_, at)| at as usize)
 }
 
 pub(crate) fn text_key(text: &str) -> u64 {
