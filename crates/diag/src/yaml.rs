@@ -283,7 +283,7 @@ pub fn field_path(pointer: &str) -> String {
 mod tests {
     use super::*;
 
-    /// The memchr path agrees with the character loop on every string of
+    /// The byte scan agrees with the character loop on every string of
     /// up to five characters from an alphabet of the cases that matter,
     /// at every start and end.
     #[test]
