@@ -33,6 +33,9 @@ const ALIAS_BUDGET: usize = 100_000;
 pub struct Place {
     start: (u32, u32),
     end: (u32, u32),
+    /// Where the text of a one-line plain ASCII scalar ends (0-based,
+    /// exclusive; 0: not known), counted from its text when it was read.
+    text_end: u32,
 }
 
 impl Place {
@@ -41,7 +44,38 @@ impl Place {
         Place {
             start: (narrow(span.start.line()), narrow(span.start.col())),
             end: (narrow(span.end.line()), narrow(span.end.col())),
+            text_end: 0,
         }
+    }
+
+    /// [`Place::of`] a scalar, with where its text ends when that is plain
+    /// to see: a plain scalar on one line is its text as written, so the
+    /// span's end need not be found again on the line (which every
+    /// recorded node of every document would pay for). Anything else
+    /// (quotes, escapes, a tag or anchor before the text, folding,
+    /// non-ASCII columns) leaves it unknown.
+    fn of_scalar(span: &Span, text: &str, style: ScalarStyle, decorated: bool) -> Self {
+        let mut place = Place::of(span);
+        if style == ScalarStyle::Plain
+            && !decorated
+            && !text.is_empty()
+            && span.start.line() == span.end.line()
+            && text.is_ascii()
+        {
+            place.text_end = u32::try_from(span.start.col() + text.len()).unwrap_or(0);
+        }
+        place
+    }
+
+    /// The 0-based column where a one-line plain scalar's text ends on its
+    /// start line (see [`Place::of_scalar`]).
+    pub fn text_end(&self) -> Option<usize> {
+        (self.text_end > 0).then_some(self.text_end as usize)
+    }
+
+    /// The 0-based column where the node starts.
+    pub fn column(&self) -> usize {
+        self.start.1 as usize
     }
 
     /// The 1-based line where the node starts.
@@ -101,6 +135,12 @@ pub struct Resolved {
 }
 
 impl Positions {
+    /// Every place these positions hold, nodes' and keys' (for tests).
+    #[cfg(test)]
+    pub(crate) fn places(&self) -> impl Iterator<Item = Place> + '_ {
+        self.nodes.iter().flat_map(|n| [n.place, n.key])
+    }
+
     /// Resolves `pointer` (`/spec/metrics/0/type`) in `json`, the document
     /// these positions were built with.
     pub fn resolve(&self, json: &Value, pointer: &str) -> Resolved {
@@ -354,9 +394,9 @@ impl Builder {
                 // the value without changing how it is read.
                 let foreign = tag.as_ref().is_some_and(|t| !t.is_yaml_core_schema());
                 let core_tag: Option<&Cow<'_, Tag>> = tag.as_ref().filter(|_| !foreign);
+                let place = Place::of_scalar(&span, &text, style, tag.is_some() || anchor > 0);
                 let scalar = resolve(text, style, core_tag);
                 let anchor = &anchor;
-                let place = Place::of(&span);
                 let empty = !foreign && matches!(scalar, None | Some(Scalar::Null));
                 let node = (*anchor > 0 || !wants_key).then(|| self.push_node(place));
                 if let Some(node) = node.filter(|_| *anchor > 0) {

@@ -8,6 +8,15 @@ use std::path::{Path, PathBuf};
 
 /// Each document's JSON, with the file it came from.
 pub(crate) fn documents() -> Vec<(PathBuf, Value)> {
+    let mut out = Vec::new();
+    for (p, text) in files() {
+        crate::parse::read_documents(&text, &mut |d| out.push((p.clone(), d.json)));
+    }
+    out
+}
+
+/// Every YAML file of the manifests at hand, with its text.
+pub(crate) fn files() -> Vec<(PathBuf, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let mut stack: Vec<PathBuf> = [
         root.join("tests/fixtures/lint"),
@@ -30,7 +39,7 @@ pub(crate) fn documents() -> Vec<(PathBuf, Value)> {
             } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml")
                 && let Ok(text) = std::fs::read_to_string(&p)
             {
-                crate::parse::read_documents(&text, &mut |d| out.push((p.clone(), d.json)));
+                out.push((p, text));
             }
         }
     }
