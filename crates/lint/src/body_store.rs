@@ -259,6 +259,18 @@ impl Bodies {
         value
     }
 
+    /// The value at `pointer` in a body, parsed alone (see
+    /// [`crate::places::subtree`]); `None` when it is not there, and
+    /// [`Bodies::failed`] set when the store cannot be read.
+    pub(crate) fn load_at(&self, at: BodyRef, pointer: &str) -> Option<Value> {
+        let Some(entry) = self.entry(at) else {
+            self.failed.store(true, Ordering::Relaxed);
+            return None;
+        };
+        let text = crate::places::subtree(parts(&entry)?[1], pointer)?;
+        serde_json::from_slice(text).ok()
+    }
+
     fn read(&self, at: BodyRef) -> Option<Value> {
         let entry = self.entry(at)?;
         serde_json::from_slice(parts(&entry)?[1]).ok()

@@ -333,6 +333,16 @@ impl IndexedObject {
             .load(self.id(), self.body)
     }
 
+    /// One field of the pruned document, parsed alone: for a rule that
+    /// reads one field of many bodies (a body load parses all of it).
+    pub fn body_at(&self, pointer: &str) -> Option<Value> {
+        self.shared
+            .bodies
+            .get()
+            .expect("the index is finished before rules read it")
+            .load_at(self.body, pointer)
+    }
+
     /// What the cross-object rules ask of every autoscaler and target,
     /// read without parsing the body (see `summary`).
     pub(crate) fn summary(&self) -> Summary {

@@ -256,6 +256,21 @@ pub fn lookup(
     })
 }
 
+/// The text of the value at `pointer` in `json` (a text serde_json
+/// wrote), found by walking the text: a rule that needs one field of a
+/// stored body parses that field, not the body. `None` when the value is
+/// not there (or the text is not JSON).
+pub(crate) fn subtree<'a>(json: &'a [u8], pointer: &str) -> Option<&'a [u8]> {
+    let mut value = Json { bytes: json, at: 0 };
+    for raw in pointer.split('/').skip(1) {
+        value.child(&unescape(raw))??;
+    }
+    value.skip_blanks();
+    let start = value.at;
+    value.skip()?;
+    json.get(start..value.at)
+}
+
 /// A cursor on a JSON value in a text that serde_json wrote.
 struct Json<'a> {
     bytes: &'a [u8],
@@ -557,6 +572,52 @@ mod tests {
             None
         );
     }
+    /// A field cut out of a body's text is that field, for every pointer
+    /// into every document at hand (compact and pretty text), and nothing
+    /// for a pointer that goes nowhere.
+    #[test]
+    fn subtrees_are_the_values_at_their_pointers() {
+        fn pointers(v: &Value, at: String, out: &mut Vec<String>) {
+            let escape = |k: &str| k.replace('~', "~0").replace('/', "~1");
+            match v {
+                Value::Object(m) => {
+                    for (k, c) in m {
+                        pointers(c, format!("{at}/{}", escape(k)), out);
+                    }
+                }
+                Value::Array(a) => {
+                    for (i, c) in a.iter().enumerate() {
+                        pointers(c, format!("{at}/{i}"), out);
+                    }
+                }
+                _ => {}
+            }
+            out.push(at);
+        }
+        let mut checked = 0;
+        for (path, doc) in crate::test_manifests::documents() {
+            let mut all = Vec::new();
+            pointers(&doc, String::new(), &mut all);
+            for text in [
+                serde_json::to_vec(&doc).unwrap(),
+                serde_json::to_vec_pretty(&doc).unwrap(),
+            ] {
+                for p in &all {
+                    let cut =
+                        subtree(&text, p).map(|t| serde_json::from_slice::<Value>(t).unwrap());
+                    assert_eq!(cut.as_ref(), doc.pointer(p), "{} {p}", path.display());
+                    checked += 1;
+                }
+                for missing in ["/nope", "/spec/nope/x", "/metadata/name/x", "/apiVersion/0"] {
+                    if doc.pointer(missing).is_none() {
+                        assert_eq!(subtree(&text, missing), None, "{missing}");
+                    }
+                }
+            }
+        }
+        assert!(checked > 10_000, "{checked}");
+    }
+
     /// The shortcut of [`Placer::span`] for plain scalars gives the span
     /// that the line's text gives, on every node of every manifest at hand
     /// and of a text made of the cases around it: comments after a value,

@@ -32,13 +32,12 @@
 //! - <https://kubernetes.io/docs/tasks/run-application/configure-pdb/>
 
 use crate::pointer::{Member, Pointer};
-use super::workload::{Autoscaler, autoscalers, label_key, pod_labels, selects, target};
+use super::workload::{POD_LABELS, Autoscaler, autoscalers, label_key, selects, target};
 use crate::index::{IndexedObject, key_hash};
 use crate::kind::ObjectKind;
 use crate::rule::{Check, Finding, Findings, ObjectsContext, Rule};
 use scaleplan_diag::Severity;
 use serde_json::Value;
-use std::rc::Rc;
 
 pub(crate) const RULE: Rule = Rule {
     id: "XOBJ004",
@@ -200,7 +199,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
         }
         candidates.sort_unstable();
         candidates.dedup();
-        let mut t_body = None;
+        let mut t_labels = None;
         for at in candidates {
             let p = &mut pending[at];
             if p.done {
@@ -209,7 +208,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
             let Some(pdb) = ctx.index.get(p.id) else {
                 continue;
             };
-            if let Some(finding) = blocks(pdb, &p.min_available, &a, t, &mut t_body) {
+            if let Some(finding) = blocks(pdb, &p.min_available, &a, t, &mut t_labels) {
                 out.push(finding);
                 p.done = true;
             }
@@ -218,14 +217,15 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
 }
 
 /// The finding when `pdb` (minAvailable `min_available`) selects the pods
-/// of `a`'s target (`t`, its body loaded into `t_body` when first needed)
+/// of `a`'s target (`t`, its pod labels read into `t_labels` when first
+/// needed)
 /// and allows no eviction at the autoscaler's minimum.
 fn blocks(
     pdb: &IndexedObject,
     min_available: &Budget,
     a: &Autoscaler<'_>,
     t: Option<&IndexedObject>,
-    t_body: &mut Option<Rc<Value>>,
+    t_labels: &mut Option<Option<Value>>,
 ) -> Option<Finding> {
     if !a.object.same_namespace(pdb.namespace()) {
         return None;
@@ -239,14 +239,15 @@ fn blocks(
     if required < a.min_pods {
         return None;
     }
-    let body = pdb.body();
-    let selector = body.at("/spec/selector")?;
+    // Only the two fields are parsed, not the bodies: in a repository of
+    // PDBs at the autoscalers' minimum, this runs for most autoscalers.
+    let selector = pdb.body_at("/spec/selector")?;
     // With the workload in the input, match its pod labels; without
     // it, assume the usual convention (`app: <workload name>`).
     let (workload, assumed) = match t {
         Some(t) => {
-            let t_body = t_body.get_or_insert_with(|| t.body());
-            if !selects(selector, pod_labels(t_body)?) {
+            let labels = t_labels.get_or_insert_with(|| t.body_at(POD_LABELS));
+            if !selects(&selector, labels.as_ref()?.as_object()?) {
                 return None;
             }
             (t.display_name(), String::new())

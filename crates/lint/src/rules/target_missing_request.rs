@@ -31,7 +31,7 @@
 //! - KEDA `verifyCPUMemoryScalers` (apis/keda/v1alpha1/scaledobject_webhook.go)
 
 use crate::pointer::{Member, Pointer};
-use super::workload::{autoscalers, containers, has_request, target};
+use super::workload::{CONTAINERS, autoscalers, containers_in, has_request, target};
 use crate::index::IndexedObject;
 use crate::kind::{ObjectKind, ObjectType};
 use crate::rule::{Check, Findings, ObjectsContext, Rule};
@@ -76,12 +76,13 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
         if needs.is_empty() {
             continue;
         }
-        let t_body = t.body();
+        // The containers alone: they are most of a pruned workload, not all.
+        let t_containers = t.body_at(CONTAINERS);
         for need in needs {
             if limit_range_default(&limit_ranges, t, &need.resource) {
                 continue;
             }
-            for (pointer, c) in containers(&t_body) {
+            for (pointer, c) in t_containers.as_ref().map(containers_in).unwrap_or_default() {
                 let name = c.member("name").and_then(Value::as_str).unwrap_or("?");
                 if need.container.as_deref().is_some_and(|n| n != name) {
                     continue;

@@ -131,11 +131,23 @@ pub(crate) fn find_target<'a>(index: &'a Index, a: &Autoscaler<'a>) -> Option<&'
 
 /// The containers of a workload's pod template (its body), with their JSON pointers.
 pub(crate) fn containers(workload: &Value) -> Vec<(String, &Value)> {
-    match workload.at("/spec/template/spec/containers") {
-        Some(Value::Array(cs)) => cs
+    workload
+        .at(CONTAINERS)
+        .map(containers_in)
+        .unwrap_or_default()
+}
+
+/// Where a workload's containers are.
+pub(crate) const CONTAINERS: &str = "/spec/template/spec/containers";
+
+/// [`containers`] given the list at [`CONTAINERS`] (read alone, see
+/// `IndexedObject::body_at`).
+pub(crate) fn containers_in(list: &Value) -> Vec<(String, &Value)> {
+    match list {
+        Value::Array(cs) => cs
             .iter()
             .enumerate()
-            .map(|(i, c)| (format!("/spec/template/spec/containers/{i}"), c))
+            .map(|(i, c)| (format!("{CONTAINERS}/{i}"), c))
             .collect(),
         _ => Vec::new(),
     }
@@ -154,10 +166,11 @@ pub(crate) fn label_key(key: &str, value: &Value) -> u64 {
 
 /// The labels of a workload's pods (from its body).
 pub(crate) fn pod_labels(workload: &Value) -> Option<&serde_json::Map<String, Value>> {
-    workload
-        .at("/spec/template/metadata/labels")
-        .and_then(Value::as_object)
+    workload.at(POD_LABELS).and_then(Value::as_object)
 }
+
+/// Where a workload's pod labels are.
+pub(crate) const POD_LABELS: &str = "/spec/template/metadata/labels";
 
 /// Whether a label selector (`matchLabels` + `matchExpressions`) selects
 /// pods with `labels`. An empty selector selects nothing here: a PDB or
