@@ -1,6 +1,7 @@
 //! Conversion from a k8s-openapi autoscaling/v2 HorizontalPodAutoscaler to [`HpaSpec`]:
 //! quantities become milli-units; unparseable quantities are reported with their field.
 
+use crate::field_path::FieldPath;
 use crate::model::{
     Behavior, ContainerResourceMetricSource, CrossVersionObjectReference, ExternalMetricSource,
     HpaSpec, MetricIdentifier, MetricSourceType, MetricSpec, MetricTarget, ObjectMetricSource,
@@ -45,6 +46,9 @@ pub fn convert_spec(
     s: &k8s::HorizontalPodAutoscalerSpec,
     errs: &mut Vec<ConversionError>,
 ) -> HpaSpec {
+    let spec = FieldPath::Root("spec");
+    let metrics = spec.field("metrics");
+    let behavior = spec.field("behavior");
     HpaSpec {
         min_replicas: s.min_replicas,
         max_replicas: s.max_replicas,
@@ -55,17 +59,17 @@ pub fn convert_spec(
             .unwrap_or_default()
             .iter()
             .enumerate()
-            .map(|(i, m)| metric(m, &format!("spec.metrics[{i}]"), errs))
+            .map(|(i, m)| metric(m, &metrics.index(i), errs))
             .collect(),
         behavior: s.behavior.as_ref().map(|b| Behavior {
             scale_up: b
                 .scale_up
                 .as_ref()
-                .map(|r| rules(r, "spec.behavior.scaleUp", errs)),
+                .map(|r| rules(r, &behavior.field("scaleUp"), errs)),
             scale_down: b
                 .scale_down
                 .as_ref()
-                .map(|r| rules(r, "spec.behavior.scaleDown", errs)),
+                .map(|r| rules(r, &behavior.field("scaleDown"), errs)),
         }),
     }
 }
@@ -78,32 +82,36 @@ fn reference(r: &k8s::CrossVersionObjectReference) -> CrossVersionObjectReferenc
     }
 }
 
+/// Parses `q`; the path is rendered only if it fails (nearly all quantities parse).
 fn quantity(
     q: Option<&k8s_openapi::apimachinery::pkg::api::resource::Quantity>,
-    field: String,
+    field: &FieldPath,
     errs: &mut Vec<ConversionError>,
 ) -> Option<Quantity> {
     let q = q?;
     match Quantity::parse(&q.0) {
         Ok(v) => Some(v),
         Err(error) => {
-            errs.push(ConversionError { field, error });
+            errs.push(ConversionError {
+                field: field.to_string(),
+                error,
+            });
             None
         }
     }
 }
 
-fn target(t: &k8s::MetricTarget, path: &str, errs: &mut Vec<ConversionError>) -> MetricTarget {
+fn target(
+    t: &k8s::MetricTarget,
+    path: &FieldPath,
+    errs: &mut Vec<ConversionError>,
+) -> MetricTarget {
     MetricTarget {
         target_type: Some(t.type_.clone()).filter(|s| !s.is_empty()),
-        value_milli: quantity(t.value.as_ref(), format!("{path}.value"), errs)
+        value_milli: quantity(t.value.as_ref(), &path.field("value"), errs)
             .map(|q| q.milli_value()),
-        average_value_milli: quantity(
-            t.average_value.as_ref(),
-            format!("{path}.averageValue"),
-            errs,
-        )
-        .map(|q| q.milli_value()),
+        average_value_milli: quantity(t.average_value.as_ref(), &path.field("averageValue"), errs)
+            .map(|q| q.milli_value()),
         average_utilization: t.average_utilization,
     }
 }
@@ -134,21 +142,21 @@ pub fn selector_string(s: &LabelSelector) -> String {
     parts.join(",")
 }
 
-fn metric(m: &k8s::MetricSpec, path: &str, errs: &mut Vec<ConversionError>) -> MetricSpec {
+fn metric(m: &k8s::MetricSpec, path: &FieldPath, errs: &mut Vec<ConversionError>) -> MetricSpec {
     MetricSpec {
         source_type: MetricSourceType::from(m.type_.clone()),
         object: m.object.as_ref().map(|o| ObjectMetricSource {
             described_object: reference(&o.described_object),
             metric: identifier(&o.metric),
-            target: target(&o.target, &format!("{path}.object.target"), errs),
+            target: target(&o.target, &path.field("object").field("target"), errs),
         }),
         pods: m.pods.as_ref().map(|p| PodsMetricSource {
             metric: identifier(&p.metric),
-            target: target(&p.target, &format!("{path}.pods.target"), errs),
+            target: target(&p.target, &path.field("pods").field("target"), errs),
         }),
         resource: m.resource.as_ref().map(|r| ResourceMetricSource {
             name: r.name.clone(),
-            target: target(&r.target, &format!("{path}.resource.target"), errs),
+            target: target(&r.target, &path.field("resource").field("target"), errs),
         }),
         container_resource: m
             .container_resource
@@ -156,16 +164,24 @@ fn metric(m: &k8s::MetricSpec, path: &str, errs: &mut Vec<ConversionError>) -> M
             .map(|r| ContainerResourceMetricSource {
                 name: r.name.clone(),
                 container: r.container.clone(),
-                target: target(&r.target, &format!("{path}.containerResource.target"), errs),
+                target: target(
+                    &r.target,
+                    &path.field("containerResource").field("target"),
+                    errs,
+                ),
             }),
         external: m.external.as_ref().map(|e| ExternalMetricSource {
             metric: identifier(&e.metric),
-            target: target(&e.target, &format!("{path}.external.target"), errs),
+            target: target(&e.target, &path.field("external").field("target"), errs),
         }),
     }
 }
 
-fn rules(r: &k8s::HPAScalingRules, path: &str, errs: &mut Vec<ConversionError>) -> ScalingRules {
+fn rules(
+    r: &k8s::HPAScalingRules,
+    path: &FieldPath,
+    errs: &mut Vec<ConversionError>,
+) -> ScalingRules {
     ScalingRules {
         stabilization_window_seconds: r.stabilization_window_seconds,
         select_policy: r.select_policy.clone().map(SelectPolicy::from),
@@ -178,7 +194,7 @@ fn rules(r: &k8s::HPAScalingRules, path: &str, errs: &mut Vec<ConversionError>) 
                 })
                 .collect()
         }),
-        tolerance: quantity(r.tolerance.as_ref(), format!("{path}.tolerance"), errs)
+        tolerance: quantity(r.tolerance.as_ref(), &path.field("tolerance"), errs)
             .map(|q| q.as_approximate_f64()),
         tolerance_milli: None,
     }

@@ -11,6 +11,7 @@
 pub mod conformance;
 pub mod controller;
 pub mod defaults;
+mod field_path;
 pub mod from_k8s;
 pub mod go_math;
 pub mod legacy;

@@ -2,17 +2,18 @@
 
 use super::{FieldError, forbidden, invalid, invalid_str, not_supported, required};
 use super::{MAX_PERIOD_SECONDS, MAX_STABILIZATION_WINDOW_SECONDS};
+use crate::field_path::FieldPath;
 use crate::model::{PolicyType, ScalingRules, SelectPolicy};
 
 const SELECT_POLICIES: &[&str] = &["Disabled", "Max", "Min"];
 
 pub(super) fn validate_rules(
     rules: &ScalingRules,
-    path: &str,
+    path: &FieldPath,
     allow_tolerance: bool,
 ) -> Vec<FieldError> {
     let mut errs = Vec::new();
-    let window_path = format!("{path}.stabilizationWindowSeconds");
+    let window_path = path.field("stabilizationWindowSeconds");
     if let Some(w) = rules.stabilization_window_seconds {
         if w < 0 {
             errs.push(invalid(
@@ -31,33 +32,29 @@ pub(super) fn validate_rules(
     }
     if let Some(SelectPolicy::Other(p)) = &rules.select_policy {
         errs.push(not_supported(
-            &format!("{path}.selectPolicy"),
+            &path.field("selectPolicy"),
             p,
             SELECT_POLICIES,
         ));
     }
-    let policies_path = format!("{path}.policies");
+    let policies_path = path.field("policies");
     let policies = rules.policies.as_deref().unwrap_or_default();
     if policies.is_empty() {
         errs.push(required(&policies_path, "must specify at least one Policy"));
     }
     for (i, p) in policies.iter().enumerate() {
-        let pp = format!("{policies_path}[{i}]");
+        let pp = policies_path.index(i);
         if let PolicyType::Other(t) = &p.policy_type {
-            errs.push(not_supported(
-                &format!("{pp}.type"),
-                t,
-                &["Percent", "Pods"],
-            ));
+            errs.push(not_supported(&pp.field("type"), t, &["Percent", "Pods"]));
         }
         if p.value <= 0 {
             errs.push(invalid(
-                &format!("{pp}.value"),
+                &pp.field("value"),
                 p.value,
                 "must be greater than zero",
             ));
         }
-        let period_path = format!("{pp}.periodSeconds");
+        let period_path = pp.field("periodSeconds");
         if p.period_seconds <= 0 {
             errs.push(invalid(
                 &period_path,
@@ -74,7 +71,7 @@ pub(super) fn validate_rules(
         }
     }
     if let Some(t) = rules.tolerance_value() {
-        let tol_path = format!("{path}.tolerance");
+        let tol_path = path.field("tolerance");
         if !allow_tolerance {
             errs.push(forbidden(
                 &tol_path,

@@ -4,6 +4,7 @@ use super::names::{container_resource_name_errors, dns1123_label_errors, path_se
 use super::{
     FieldError, forbidden, invalid, invalid_str, not_supported, required, validate_object_reference,
 };
+use crate::field_path::FieldPath;
 use crate::model::{
     ContainerResourceMetricSource, ExternalMetricSource, MetricIdentifier, MetricSourceType,
     MetricSpec, MetricTarget, ObjectMetricSource, PodsMetricSource, ResourceMetricSource,
@@ -13,11 +14,13 @@ use crate::quantity::format_milli;
 pub(super) fn validate_metrics(
     metrics: &[MetricSpec],
     min_replicas: Option<i32>,
+    spec: &FieldPath,
 ) -> Vec<FieldError> {
+    let path = spec.field("metrics");
     let mut errs = Vec::new();
     let mut has_object_or_external = false;
     for (i, m) in metrics.iter().enumerate() {
-        errs.extend(validate_metric_spec(m, &format!("spec.metrics[{i}]")));
+        errs.extend(validate_metric_spec(m, &path.index(i)));
         has_object_or_external |= matches!(
             m.source_type,
             MetricSourceType::Object | MetricSourceType::External
@@ -25,7 +28,7 @@ pub(super) fn validate_metrics(
     }
     if min_replicas == Some(0) && !has_object_or_external {
         errs.push(forbidden(
-            "spec.metrics",
+            &path,
             "must specify at least one Object or External metric to support scaling to zero replicas",
         ));
     }
@@ -40,10 +43,10 @@ const METRIC_TYPES: &[&str] = &[
     "Resource",
 ];
 
-fn validate_metric_spec(spec: &MetricSpec, path: &str) -> Vec<FieldError> {
+fn validate_metric_spec(spec: &MetricSpec, path: &FieldPath) -> Vec<FieldError> {
     let mut errs = Vec::new();
     let type_str = spec.source_type.as_str();
-    let type_path = format!("{path}.type");
+    let type_path = path.field("type");
     if type_str.is_empty() {
         errs.push(required(&type_path, "must specify a metric source type"));
     }
@@ -51,39 +54,19 @@ fn validate_metric_spec(spec: &MetricSpec, path: &str) -> Vec<FieldError> {
         errs.push(not_supported(&type_path, type_str, METRIC_TYPES));
     }
     // Only the first populated block is validated, in upstream's order.
-    let mut present: Vec<&str> = Vec::new();
     if let Some(s) = &spec.object {
-        present.push("object");
-        if present.len() == 1 {
-            errs.extend(validate_object_source(s, &format!("{path}.object")));
-        }
-    }
-    if let Some(s) = &spec.external {
-        present.push("external");
-        if present.len() == 1 {
-            errs.extend(validate_external_source(s, &format!("{path}.external")));
-        }
-    }
-    if let Some(s) = &spec.pods {
-        present.push("pods");
-        if present.len() == 1 {
-            errs.extend(validate_pods_source(s, &format!("{path}.pods")));
-        }
-    }
-    if let Some(s) = &spec.resource {
-        present.push("resource");
-        if present.len() == 1 {
-            errs.extend(validate_resource_source(s, &format!("{path}.resource")));
-        }
-    }
-    if let Some(s) = &spec.container_resource {
-        present.push("containerResource");
-        if present.len() == 1 {
-            errs.extend(validate_container_resource_source(
-                s,
-                &format!("{path}.containerResource"),
-            ));
-        }
+        errs.extend(validate_object_source(s, &path.field("object")));
+    } else if let Some(s) = &spec.external {
+        errs.extend(validate_external_source(s, &path.field("external")));
+    } else if let Some(s) = &spec.pods {
+        errs.extend(validate_pods_source(s, &path.field("pods")));
+    } else if let Some(s) = &spec.resource {
+        errs.extend(validate_resource_source(s, &path.field("resource")));
+    } else if let Some(s) = &spec.container_resource {
+        errs.extend(validate_container_resource_source(
+            s,
+            &path.field("containerResource"),
+        ));
     }
     const POPULATE: &str = "must populate information for the given metric source";
     let expected = match spec.source_type {
@@ -97,21 +80,30 @@ fn validate_metric_spec(spec: &MetricSpec, path: &str) -> Vec<FieldError> {
         _ => None,
     };
     match expected {
-        Some((field, true)) => errs.push(required(&format!("{path}.{field}"), POPULATE)),
+        Some((field, true)) => errs.push(required(&path.field(field), POPULATE)),
         Some(_) => {}
         None => errs.push(not_supported(&type_path, type_str, METRIC_TYPES)),
     }
-    if present.len() != 1 {
+    // An array, not a Vec: this runs for every metric and nearly all have one block.
+    let present = [
+        ("object", spec.object.is_some()),
+        ("external", spec.external.is_some()),
+        ("pods", spec.pods.is_some()),
+        ("resource", spec.resource.is_some()),
+        ("containerResource", spec.container_resource.is_some()),
+    ];
+    if present.iter().filter(|(_, p)| *p).count() != 1 {
         let expected_field = expected.map(|(f, _)| f).unwrap_or("");
         // Go iterates a set; report the extra blocks in a stable (sorted) order.
         let mut extra: Vec<&str> = present
             .into_iter()
-            .filter(|f| *f != expected_field)
+            .filter(|&(f, p)| p && f != expected_field)
+            .map(|(f, _)| f)
             .collect();
         extra.sort_unstable();
         for f in extra {
             errs.push(forbidden(
-                &format!("{path}.{f}"),
+                &path.field(f),
                 "must populate the given metric source only",
             ));
         }
@@ -119,79 +111,78 @@ fn validate_metric_spec(spec: &MetricSpec, path: &str) -> Vec<FieldError> {
     errs
 }
 
-fn validate_object_source(src: &ObjectMetricSource, path: &str) -> Vec<FieldError> {
-    let mut errs =
-        validate_object_reference(&src.described_object, &format!("{path}.describedObject"));
+fn validate_object_source(src: &ObjectMetricSource, path: &FieldPath) -> Vec<FieldError> {
+    let mut errs = validate_object_reference(&src.described_object, &path.field("describedObject"));
     errs.extend(validate_metric_identifier(
         &src.metric,
-        &format!("{path}.metric"),
+        &path.field("metric"),
     ));
-    errs.extend(validate_target(&src.target, &format!("{path}.target")));
+    errs.extend(validate_target(&src.target, &path.field("target")));
     if src.target.value_milli.is_none() && src.target.average_value_milli.is_none() {
         errs.push(required(
-            &format!("{path}.target.averageValue"),
+            &path.field("target").field("averageValue"),
             "must set either a target value or averageValue",
         ));
     }
     errs
 }
 
-fn validate_external_source(src: &ExternalMetricSource, path: &str) -> Vec<FieldError> {
-    let mut errs = validate_metric_identifier(&src.metric, &format!("{path}.metric"));
-    errs.extend(validate_target(&src.target, &format!("{path}.target")));
+fn validate_external_source(src: &ExternalMetricSource, path: &FieldPath) -> Vec<FieldError> {
+    let mut errs = validate_metric_identifier(&src.metric, &path.field("metric"));
+    errs.extend(validate_target(&src.target, &path.field("target")));
     let t = &src.target;
     if t.value_milli.is_none() && t.average_value_milli.is_none() {
         errs.push(required(
-            &format!("{path}.target.averageValue"),
+            &path.field("target").field("averageValue"),
             "must set either a target value for metric or a per-pod target",
         ));
     }
     if t.value_milli.is_some() && t.average_value_milli.is_some() {
         errs.push(forbidden(
-            &format!("{path}.target.value"),
+            &path.field("target").field("value"),
             "may not set both a target value for metric and a per-pod target",
         ));
     }
     errs
 }
 
-fn validate_pods_source(src: &PodsMetricSource, path: &str) -> Vec<FieldError> {
-    let mut errs = validate_metric_identifier(&src.metric, &format!("{path}.metric"));
-    errs.extend(validate_target(&src.target, &format!("{path}.target")));
+fn validate_pods_source(src: &PodsMetricSource, path: &FieldPath) -> Vec<FieldError> {
+    let mut errs = validate_metric_identifier(&src.metric, &path.field("metric"));
+    errs.extend(validate_target(&src.target, &path.field("target")));
     if src.target.average_value_milli.is_none() {
         errs.push(required(
-            &format!("{path}.target.averageValue"),
+            &path.field("target").field("averageValue"),
             "must specify a positive target averageValue",
         ));
     }
     errs
 }
 
-fn validate_resource_source(src: &ResourceMetricSource, path: &str) -> Vec<FieldError> {
+fn validate_resource_source(src: &ResourceMetricSource, path: &FieldPath) -> Vec<FieldError> {
     let mut errs = Vec::new();
     if src.name.is_empty() {
         errs.push(required(
-            &format!("{path}.name"),
+            &path.field("name"),
             "must specify a resource name",
         ));
     }
-    errs.extend(validate_target(&src.target, &format!("{path}.target")));
+    errs.extend(validate_target(&src.target, &path.field("target")));
     errs.extend(exactly_one_resource_target(&src.target, path));
     errs
 }
 
 fn validate_container_resource_source(
     src: &ContainerResourceMetricSource,
-    path: &str,
+    path: &FieldPath,
 ) -> Vec<FieldError> {
     let mut errs = Vec::new();
-    let name_path = format!("{path}.name");
+    let name_path = path.field("name");
     if src.name.is_empty() {
         errs.push(required(&name_path, "must specify a resource name"));
     } else {
         errs.extend(container_resource_name_errors(&src.name, &name_path));
     }
-    let container_path = format!("{path}.container");
+    let container_path = path.field("container");
     if src.container.is_empty() {
         errs.push(required(&container_path, "must specify a container"));
     } else {
@@ -199,61 +190,61 @@ fn validate_container_resource_source(
             errs.push(invalid_str(&container_path, &src.container, &msg));
         }
     }
-    errs.extend(validate_target(&src.target, &format!("{path}.target")));
+    errs.extend(validate_target(&src.target, &path.field("target")));
     errs.extend(exactly_one_resource_target(&src.target, path));
     errs
 }
 
-fn exactly_one_resource_target(t: &MetricTarget, path: &str) -> Vec<FieldError> {
+fn exactly_one_resource_target(t: &MetricTarget, path: &FieldPath) -> Vec<FieldError> {
     let mut errs = Vec::new();
     if t.average_utilization.is_none() && t.average_value_milli.is_none() {
         errs.push(required(
-            &format!("{path}.target.averageUtilization"),
+            &path.field("target").field("averageUtilization"),
             "must set either a target raw value or a target utilization",
         ));
     }
     if t.average_utilization.is_some() && t.average_value_milli.is_some() {
         errs.push(forbidden(
-            &format!("{path}.target.averageValue"),
+            &path.field("target").field("averageValue"),
             "may not set both a target raw value and a target utilization",
         ));
     }
     errs
 }
 
-fn validate_target(t: &MetricTarget, path: &str) -> Vec<FieldError> {
+fn validate_target(t: &MetricTarget, path: &FieldPath) -> Vec<FieldError> {
     let mut errs = Vec::new();
     let type_str = t.target_type.as_deref().unwrap_or("");
     if type_str.is_empty() {
         errs.push(required(
-            &format!("{path}.type"),
+            &path.field("type"),
             "must specify a metric target type",
         ));
     }
     if !["Utilization", "Value", "AverageValue"].contains(&type_str) {
         errs.push(invalid_str(
-            &format!("{path}.type"),
+            &path.field("type"),
             type_str,
             "must be either Utilization, Value, or AverageValue",
         ));
     }
     if let Some(v) = t.value_milli.filter(|v| *v <= 0) {
         errs.push(invalid_str(
-            &format!("{path}.value"),
+            &path.field("value"),
             &format_milli(v),
             "must be positive",
         ));
     }
     if let Some(v) = t.average_value_milli.filter(|v| *v <= 0) {
         errs.push(invalid_str(
-            &format!("{path}.averageValue"),
+            &path.field("averageValue"),
             &format_milli(v),
             "must be positive",
         ));
     }
     if let Some(u) = t.average_utilization.filter(|u| *u < 1) {
         errs.push(invalid(
-            &format!("{path}.averageUtilization"),
+            &path.field("averageUtilization"),
             u,
             "must be greater than 0",
         ));
@@ -261,8 +252,8 @@ fn validate_target(t: &MetricTarget, path: &str) -> Vec<FieldError> {
     errs
 }
 
-fn validate_metric_identifier(id: &MetricIdentifier, path: &str) -> Vec<FieldError> {
-    let field = format!("{path}.name");
+fn validate_metric_identifier(id: &MetricIdentifier, path: &FieldPath) -> Vec<FieldError> {
+    let field = path.field("name");
     if id.name.is_empty() {
         return vec![required(&field, "must specify a metric name")];
     }

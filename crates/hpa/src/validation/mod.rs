@@ -9,6 +9,7 @@ mod names;
 
 pub use names::{dns1123_label_errors, qualified_name_errors};
 
+use crate::field_path::FieldPath;
 use crate::model::{CrossVersionObjectReference, HpaSpec};
 use behavior::validate_rules;
 use metrics::validate_metrics;
@@ -66,7 +67,14 @@ impl fmt::Display for FieldError {
 
 impl std::error::Error for FieldError {}
 
-fn make(field: &str, kind: FieldErrorKind, bad_value: Option<String>, detail: &str) -> FieldError {
+// The constructors take the path unrendered: it becomes a `String` only here, when an
+// error exists (see `FieldPath`).
+fn make(
+    field: &FieldPath,
+    kind: FieldErrorKind,
+    bad_value: Option<String>,
+    detail: &str,
+) -> FieldError {
     let mut message = match &kind {
         FieldErrorKind::Required => "Required value".to_string(),
         FieldErrorKind::Forbidden => "Forbidden".to_string(),
@@ -93,13 +101,13 @@ fn make(field: &str, kind: FieldErrorKind, bad_value: Option<String>, detail: &s
     }
 }
 
-fn required(field: &str, detail: &str) -> FieldError {
+fn required(field: &FieldPath, detail: &str) -> FieldError {
     make(field, FieldErrorKind::Required, None, detail)
 }
-fn forbidden(field: &str, detail: &str) -> FieldError {
+fn forbidden(field: &FieldPath, detail: &str) -> FieldError {
     make(field, FieldErrorKind::Forbidden, None, detail)
 }
-fn invalid(field: &str, value: impl fmt::Display, detail: &str) -> FieldError {
+fn invalid(field: &FieldPath, value: impl fmt::Display, detail: &str) -> FieldError {
     make(
         field,
         FieldErrorKind::Invalid,
@@ -107,7 +115,7 @@ fn invalid(field: &str, value: impl fmt::Display, detail: &str) -> FieldError {
         detail,
     )
 }
-fn invalid_str(field: &str, value: &str, detail: &str) -> FieldError {
+fn invalid_str(field: &FieldPath, value: &str, detail: &str) -> FieldError {
     make(
         field,
         FieldErrorKind::Invalid,
@@ -115,7 +123,7 @@ fn invalid_str(field: &str, value: &str, detail: &str) -> FieldError {
         detail,
     )
 }
-fn not_supported(field: &str, value: &str, supported: &[&str]) -> FieldError {
+fn not_supported(field: &FieldPath, value: &str, supported: &[&str]) -> FieldError {
     let kind = FieldErrorKind::NotSupported(supported.iter().map(|s| s.to_string()).collect());
     make(field, kind, Some(format!("{value:?}")), "")
 }
@@ -133,19 +141,20 @@ pub fn validate(hpa: &HpaSpec, old: Option<&HpaSpec>, gates: &FeatureGates) -> V
     let old_has_tolerance = old.is_some_and(has_tolerance);
     let allow_tolerance = gates.hpa_configurable_tolerance || old_has_tolerance;
 
+    let spec = FieldPath::Root("spec");
     let mut errs = Vec::new();
     if let Some(min) = hpa.min_replicas
         && min < min_bound
     {
         errs.push(invalid(
-            "spec.minReplicas",
+            &spec.field("minReplicas"),
             min,
             &format!("must be greater than or equal to {min_bound}"),
         ));
     }
     if hpa.max_replicas < 1 {
         errs.push(invalid(
-            "spec.maxReplicas",
+            &spec.field("maxReplicas"),
             hpa.max_replicas,
             "must be greater than 0",
         ));
@@ -154,24 +163,29 @@ pub fn validate(hpa: &HpaSpec, old: Option<&HpaSpec>, gates: &FeatureGates) -> V
         && hpa.max_replicas < min
     {
         errs.push(invalid(
-            "spec.maxReplicas",
+            &spec.field("maxReplicas"),
             hpa.max_replicas,
             "must be greater than or equal to `minReplicas`",
         ));
     }
     errs.extend(validate_object_reference(
         &hpa.scale_target_ref,
-        "spec.scaleTargetRef",
+        &spec.field("scaleTargetRef"),
     ));
-    errs.extend(validate_metrics(&hpa.metrics, hpa.min_replicas));
+    errs.extend(validate_metrics(&hpa.metrics, hpa.min_replicas, &spec));
     if let Some(b) = &hpa.behavior {
+        let behavior = spec.field("behavior");
         if let Some(r) = &b.scale_up {
-            errs.extend(validate_rules(r, "spec.behavior.scaleUp", allow_tolerance));
+            errs.extend(validate_rules(
+                r,
+                &behavior.field("scaleUp"),
+                allow_tolerance,
+            ));
         }
         if let Some(r) = &b.scale_down {
             errs.extend(validate_rules(
                 r,
-                "spec.behavior.scaleDown",
+                &behavior.field("scaleDown"),
                 allow_tolerance,
             ));
         }
@@ -187,10 +201,10 @@ fn has_tolerance(hpa: &HpaSpec) -> bool {
     })
 }
 
-fn validate_object_reference(r: &CrossVersionObjectReference, path: &str) -> Vec<FieldError> {
+fn validate_object_reference(r: &CrossVersionObjectReference, path: &FieldPath) -> Vec<FieldError> {
     let mut errs = Vec::new();
     for (name, value) in [("kind", &r.kind), ("name", &r.name)] {
-        let field = format!("{path}.{name}");
+        let field = path.field(name);
         if value.is_empty() {
             errs.push(required(&field, ""));
         } else {

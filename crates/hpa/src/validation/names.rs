@@ -2,6 +2,7 @@
 //! resource names), with upstream's messages.
 
 use super::{FieldError, invalid};
+use crate::field_path::FieldPath;
 
 /// `IsValidPathSegmentName`.
 pub(super) fn path_segment_errors(name: &str) -> Vec<String> {
@@ -42,7 +43,7 @@ pub fn dns1123_label_errors(value: &str) -> Vec<String> {
 /// `ValidateContainerResourceName` (the bad value prints unquoted: `ResourceName` is a
 /// `fmt.Stringer`): a qualified resource name that is a standard
 /// container resource (cpu, memory, ephemeral-storage, hugepages-*), or an extended one.
-pub(super) fn container_resource_name_errors(name: &str, path: &str) -> Vec<FieldError> {
+pub(super) fn container_resource_name_errors(name: &str, path: &FieldPath) -> Vec<FieldError> {
     let mut errs: Vec<FieldError> = qualified_name_errors(name)
         .iter()
         .map(|m| invalid(path, name, m))
