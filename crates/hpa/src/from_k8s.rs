@@ -144,7 +144,7 @@ pub fn selector_string(s: &LabelSelector) -> String {
 
 fn metric(m: &k8s::MetricSpec, path: &FieldPath, errs: &mut Vec<ConversionError>) -> MetricSpec {
     MetricSpec {
-        source_type: MetricSourceType::from(m.type_.clone()),
+        source_type: MetricSourceType::from(m.type_.as_str()),
         object: m.object.as_ref().map(|o| ObjectMetricSource {
             described_object: reference(&o.described_object),
             metric: identifier(&o.metric),
@@ -184,11 +184,11 @@ fn rules(
 ) -> ScalingRules {
     ScalingRules {
         stabilization_window_seconds: r.stabilization_window_seconds,
-        select_policy: r.select_policy.clone().map(SelectPolicy::from),
+        select_policy: r.select_policy.as_deref().map(SelectPolicy::from),
         policies: r.policies.as_ref().map(|ps| {
             ps.iter()
                 .map(|p| ScalingPolicy {
-                    policy_type: PolicyType::from(p.type_.clone()),
+                    policy_type: PolicyType::from(p.type_.as_str()),
                     value: p.value,
                     period_seconds: p.period_seconds,
                 })

@@ -49,17 +49,31 @@ pub enum MetricSourceType {
     Unset,
 }
 
-impl From<String> for MetricSourceType {
-    fn from(s: String) -> Self {
-        match s.as_str() {
+impl MetricSourceType {
+    /// The variant of a known spelling (or of `""`); `None` for any other string.
+    fn known(s: &str) -> Option<Self> {
+        Some(match s {
             "Object" => Self::Object,
             "Pods" => Self::Pods,
             "Resource" => Self::Resource,
             "ContainerResource" => Self::ContainerResource,
             "External" => Self::External,
             "" => Self::Unset,
-            _ => Self::Other(s),
-        }
+            _ => return None,
+        })
+    }
+}
+
+impl From<String> for MetricSourceType {
+    fn from(s: String) -> Self {
+        Self::known(&s).unwrap_or(Self::Other(s))
+    }
+}
+
+impl From<&str> for MetricSourceType {
+    /// Copies the string only for an unknown type: conversion runs on every HPA read.
+    fn from(s: &str) -> Self {
+        Self::known(s).unwrap_or_else(|| Self::Other(s.to_string()))
     }
 }
 
@@ -327,14 +341,28 @@ pub enum SelectPolicy {
     Other(String),
 }
 
-impl From<String> for SelectPolicy {
-    fn from(s: String) -> Self {
-        match s.as_str() {
+impl SelectPolicy {
+    /// The variant of a known spelling; `None` for any other string.
+    fn known(s: &str) -> Option<Self> {
+        Some(match s {
             "Max" => Self::Max,
             "Min" => Self::Min,
             "Disabled" => Self::Disabled,
-            _ => Self::Other(s),
-        }
+            _ => return None,
+        })
+    }
+}
+
+impl From<String> for SelectPolicy {
+    fn from(s: String) -> Self {
+        Self::known(&s).unwrap_or(Self::Other(s))
+    }
+}
+
+impl From<&str> for SelectPolicy {
+    /// Copies the string only for an unknown policy: conversion runs on every HPA read.
+    fn from(s: &str) -> Self {
+        Self::known(s).unwrap_or_else(|| Self::Other(s.to_string()))
     }
 }
 
@@ -367,13 +395,27 @@ pub enum PolicyType {
     Other(String),
 }
 
-impl From<String> for PolicyType {
-    fn from(s: String) -> Self {
-        match s.as_str() {
+impl PolicyType {
+    /// The variant of a known spelling; `None` for any other string.
+    fn known(s: &str) -> Option<Self> {
+        Some(match s {
             "Pods" => Self::Pods,
             "Percent" => Self::Percent,
-            _ => Self::Other(s),
-        }
+            _ => return None,
+        })
+    }
+}
+
+impl From<String> for PolicyType {
+    fn from(s: String) -> Self {
+        Self::known(&s).unwrap_or(Self::Other(s))
+    }
+}
+
+impl From<&str> for PolicyType {
+    /// Copies the string only for an unknown type: conversion runs on every HPA read.
+    fn from(s: &str) -> Self {
+        Self::known(s).unwrap_or_else(|| Self::Other(s.to_string()))
     }
 }
 
