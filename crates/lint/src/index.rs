@@ -194,18 +194,20 @@ impl PendingBody {
     ) -> Self {
         let kind = object.kind;
         let pruned = prune(kind, json);
+        let hpa =
+            (kind == ObjectKind::HorizontalPodAutoscaler).then(|| HpaV2::from_document(&pruned));
         let mut summary = Vec::new();
-        Summary::of(object, &pruned).write(&mut summary);
+        Summary::of_hpa(object, &pruned, hpa.as_ref()).write(&mut summary);
         let body = crate::body_store::entry(&summary, &pruned, |out| place(&pruned, out));
         PendingBody {
             runs_exporter: runs_exporter(&pruned),
             has_template: pruned.at("/spec/template").is_some(),
             sets_replicas: pruned.at("/spec/replicas").is_some(),
-            custom_metrics: kind == ObjectKind::HorizontalPodAutoscaler
-                && HpaV2::from_document(&pruned)
-                    .metrics()
+            custom_metrics: hpa.as_ref().is_some_and(|h| {
+                h.metrics()
                     .iter()
-                    .any(|m| CUSTOM_METRICS.iter().any(|b| m.get(*b).is_some())),
+                    .any(|m| CUSTOM_METRICS.iter().any(|b| m.get(*b).is_some()))
+            }),
             scale_target: crate::rules::workload::scale_target(kind, &pruned),
             body,
         }

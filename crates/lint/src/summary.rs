@@ -64,7 +64,17 @@ const HAS_REPLICAS: u8 = 1 << 2;
 
 impl Summary {
     /// The summary of a pruned body (`index::prune`) of an object of this type.
+    #[cfg(test)]
     pub(crate) fn of(object: &ObjectType, pruned: &Value) -> Self {
+        let hpa = (object.kind == ObjectKind::HorizontalPodAutoscaler)
+            .then(|| HpaV2::from_document(pruned));
+        Summary::of_hpa(object, pruned, hpa.as_ref())
+    }
+
+    /// The summary of a pruned body (`index::prune`) of an object of this
+    /// type, given the HPA's v2 view of it (`hpa`, for an HPA), which the
+    /// index builds for itself too: a conversion copies a v1 document.
+    pub(crate) fn of_hpa(object: &ObjectType, pruned: &Value, hpa: Option<&HpaV2<'_>>) -> Self {
         let mut s = Summary::default();
         if pruned.at("/spec/template").is_some() {
             let cs = containers(pruned);
@@ -89,8 +99,8 @@ impl Summary {
         if object.kind == ObjectKind::PodDisruptionBudget {
             s.pdb = Some(PdbSummary::of(pruned));
         }
-        if object.kind == ObjectKind::HorizontalPodAutoscaler {
-            s.output_metric = HpaV2::from_document(pruned)
+        if let Some(hpa) = hpa {
+            s.output_metric = hpa
                 .metrics()
                 .iter()
                 .filter_map(metric_name)
