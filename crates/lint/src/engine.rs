@@ -432,7 +432,14 @@ fn read_input(file: usize, input: &Input, options: &LintOptions) -> FileOutcome 
             .summary
             .kinds
             .push(match (&object.kind_name, &object.api_version) {
-                (Some(k), Some(v)) => format!("{k}({v})"),
+                // `Kind(apiVersion)` for every document: pushed, not formatted.
+                (Some(k), Some(v)) => {
+                    let mut name = String::with_capacity(k.len() + v.len() + 2);
+                    for part in [&k[..], "(", &v[..], ")"] {
+                        name.push_str(part);
+                    }
+                    name
+                }
                 _ => format!("{:?}", object.kind),
             });
         let suppression = Suppression::of_document(&doc.json);

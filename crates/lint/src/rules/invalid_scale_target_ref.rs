@@ -68,12 +68,14 @@ fn check(ctx: &DocumentContext<'_>, out: &mut Findings) {
     if ctx.kind() != ObjectKind::HorizontalPodAutoscaler {
         return;
     }
-    let base = "/spec/scaleTargetRef";
-    let Some(kind) = ctx.get(&format!("{base}/kind")).and_then(Value::as_str) else {
+    // Constant pointers: this runs for every HPA, most of them fine.
+    const KIND: &str = "/spec/scaleTargetRef/kind";
+    const API_VERSION: &str = "/spec/scaleTargetRef/apiVersion";
+    let Some(kind) = ctx.get(KIND).and_then(Value::as_str) else {
         return; // a missing kind is an API validation error (HPA003)
     };
     let api_version = ctx
-        .get(&format!("{base}/apiVersion"))
+        .get(API_VERSION)
         .and_then(Value::as_str);
     if let Some(known) = NOT_SCALABLE
         .iter()
@@ -82,7 +84,7 @@ fn check(ctx: &DocumentContext<'_>, out: &mut Findings) {
     {
         out.push(
             ctx.value_finding(
-                &format!("{base}/kind"),
+                KIND,
                 format!("kind {kind:?} does not resolve: kinds are case-sensitive"),
             )
             .help(format!("write kind: {known}")),
@@ -92,7 +94,7 @@ fn check(ctx: &DocumentContext<'_>, out: &mut Findings) {
     if NOT_SCALABLE.contains(&kind) {
         out.push(
             ctx.value_finding(
-                &format!("{base}/kind"),
+                KIND,
                 format!("a {kind} has no /scale subresource: the HPA cannot scale it"),
             )
             .help("target the Deployment, StatefulSet or ReplicaSet that runs the pods"),
@@ -113,7 +115,7 @@ fn check(ctx: &DocumentContext<'_>, out: &mut Findings) {
     };
     if group == "extensions" {
         out.push(
-            ctx.value_finding(&format!("{base}/apiVersion"), format!("the extensions group stopped serving {kind} in Kubernetes 1.16: the target does not resolve"))
+            ctx.value_finding(API_VERSION, format!("the extensions group stopped serving {kind} in Kubernetes 1.16: the target does not resolve"))
                 .help(format!("write apiVersion: {want}")),
         );
     } else if (kind == "ReplicationController" && !group.is_empty())
@@ -121,7 +123,7 @@ fn check(ctx: &DocumentContext<'_>, out: &mut Findings) {
     {
         out.push(
             ctx.value_finding(
-                &format!("{base}/apiVersion"),
+                API_VERSION,
                 format!("{kind} is not served under {av}: the target does not resolve"),
             )
             .help(format!("write apiVersion: {want}")),
