@@ -221,7 +221,9 @@ pub enum PrunedNode {
 
 impl Positions {
     /// Visits every node of `pruned`, a copy of `full` (the document these
-    /// positions were built with) that keeps some fields of its mappings,
+    /// positions were built with, or what is left of it after
+    /// `index::prune_from` moved the copy's fields out) that keeps some
+    /// fields of its mappings,
     /// in pre-order (mapping entries in `pruned`'s order), each with its
     /// place in the document: where [`Positions::resolve`] would find it.
     pub fn walk_pruned(&self, full: &Value, pruned: &Value, visit: &mut dyn FnMut(PrunedNode)) {
@@ -239,6 +241,15 @@ impl Positions {
         pruned: &Value,
         visit: &mut dyn FnMut(PrunedNode),
     ) {
+        // A null beside a value of the copy is where pruning moved that
+        // value out of the document (`index::prune_from`; it copies empty
+        // mappings instead, so a null beside `{}` stays what it was).
+        let moved = full.is_null()
+            && !pruned.is_null()
+            && !matches!(pruned, Value::Object(m) if m.is_empty());
+        if moved {
+            return self.walk(node, key, pruned, pruned, visit);
+        }
         let complete = match (full, pruned) {
             (Value::Object(f), Value::Object(p)) => f.len() == p.len(),
             (Value::Array(f), Value::Array(p)) => f.len() == p.len(),

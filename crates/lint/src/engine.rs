@@ -509,9 +509,9 @@ fn read_input(file: usize, input: &Input, options: &LintOptions) -> FileOutcome 
         if object.kind != ObjectKind::NotAnObject {
             let name = ctx.name().map(str::to_owned);
             let namespace = ctx.namespace().map(str::to_owned);
-            let json = ctx.into_json();
-            let body = PendingBody::of(&object, &json, |pruned, out| {
-                placer.encode(doc.lines.0, &doc.positions, &json, pruned, out);
+            let mut json = ctx.into_json();
+            let body = PendingBody::of(&object, &mut json, |full, pruned, out| {
+                placer.encode(doc.lines.0, &doc.positions, full, pruned, out);
             });
             outcome.objects.push(PendingObject {
                 object,

@@ -16,14 +16,13 @@
 
 use crate::body_store::{Bodies, BodyRef, BodyWriter};
 use crate::kind::{ObjectKind, ObjectType};
-use crate::pointer::{Member, Pointer, field};
+use crate::pointer::{Member, Pointer, field, field_mut};
 use crate::rule::Finding;
 use crate::rules::celery_exporter::CeleryExporter;
 use crate::rules::hpa_shape::HpaV2;
 use crate::summary::Summary;
 use crate::suppress::Suppression;
 use serde_json::{Map, Value};
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::rc::Rc;
@@ -182,25 +181,28 @@ pub(crate) struct PendingObject {
 }
 
 impl PendingBody {
-    /// The pruned copy of `json` (see [`prune`]), serialized, after its
-    /// summary (`summary`) and followed by what `place` writes for it (the
-    /// records of [`crate::places`]), and what the index keeps in memory:
-    /// flags (exporter, pod template, replicas, custom metrics) and, for an
-    /// autoscaler, its target.
+    /// The pruned copy of `json` (see [`prune_from`]: the document is
+    /// left with holes), serialized, after its summary (`summary`) and
+    /// followed by what `place` writes for it (the records of
+    /// [`crate::places`], given the document and the copy), and what the
+    /// index keeps in memory: flags (exporter, pod template, replicas,
+    /// custom metrics) and, for an autoscaler, its target.
     pub(crate) fn of(
         object: &ObjectType,
-        json: &Value,
-        place: impl FnOnce(&Value, &mut Vec<u8>),
+        json: &mut Value,
+        place: impl FnOnce(&Value, &Value, &mut Vec<u8>),
     ) -> Self {
         let kind = object.kind;
-        let pruned = prune(kind, json);
+        let copy = prune_from(kind, json);
+        let json = &*json;
+        let pruned = copy.as_ref().unwrap_or(json);
         let hpa =
-            (kind == ObjectKind::HorizontalPodAutoscaler).then(|| HpaV2::from_document(&pruned));
+            (kind == ObjectKind::HorizontalPodAutoscaler).then(|| HpaV2::from_document(pruned));
         let mut summary = Vec::new();
-        Summary::of_hpa(object, &pruned, hpa.as_ref()).write(&mut summary);
-        let body = crate::body_store::entry(&summary, &pruned, |out| place(&pruned, out));
+        Summary::of_hpa(object, pruned, hpa.as_ref()).write(&mut summary);
+        let body = crate::body_store::entry(&summary, pruned, |out| place(json, pruned, out));
         PendingBody {
-            runs_exporter: runs_exporter(&pruned),
+            runs_exporter: runs_exporter(pruned),
             has_template: pruned.at("/spec/template").is_some(),
             sets_replicas: pruned.at("/spec/replicas").is_some(),
             custom_metrics: hpa.as_ref().is_some_and(|h| {
@@ -208,7 +210,7 @@ impl PendingBody {
                     .iter()
                     .any(|m| CUSTOM_METRICS.iter().any(|b| m.get(*b).is_some()))
             }),
-            scale_target: crate::rules::workload::scale_target(kind, &pruned),
+            scale_target: crate::rules::workload::scale_target(kind, pruned),
             body,
         }
     }
@@ -793,16 +795,29 @@ fn runs_exporter(pruned: &Value) -> bool {
         .any(|i| CeleryExporter::from_image(i).is_some())
 }
 
-/// The pruned copy of a document kept in the index: the kept fields are
-/// copied (the document stays whole, for [`crate::places`]) into maps sized
-/// exactly; or the document itself, when the copy would equal it, key
-/// order included (most autoscalers, PDBs and Services: read whole).
-pub fn prune(kind: ObjectKind, json: &Value) -> Cow<'_, Value> {
+/// The pruned copy of a document kept in the index (see [`prune_from`]),
+/// for callers that keep the document whole: the document itself when the
+/// copy would equal it, key order included (most autoscalers, PDBs and
+/// Services: read whole).
+pub fn prune(kind: ObjectKind, json: &Value) -> std::borrow::Cow<'_, Value> {
+    use std::borrow::Cow;
     if kept_whole(kind, json) {
         Cow::Borrowed(json)
     } else {
-        Cow::Owned(pruned_copy(kind, json))
+        Cow::Owned(pruned_copy(kind, &mut json.clone()))
     }
+}
+
+/// Prunes a document that is read for the last time: `None` when it is
+/// kept whole (see [`prune`]); otherwise the kept fields, *moved* out of
+/// `json` into maps sized exactly, which leaves a null in their place.
+/// Copying them cost the reading thread more than the rest of pruning.
+/// [`crate::document::Positions::walk_pruned`] takes such a null beside a
+/// value of the copy as the place that value came from. An empty mapping
+/// is copied, not moved: a null beside `{}` is a non-mapping that the copy
+/// reads as empty (`metadata: null`), which the walk must tell apart.
+pub fn prune_from(kind: ObjectKind, json: &mut Value) -> Option<Value> {
+    (!kept_whole(kind, json)).then(|| pruned_copy(kind, json))
 }
 
 /// Whether [`pruned_copy`] would copy `json` whole and in its order: a kind
@@ -858,43 +873,40 @@ fn kept_whole(kind: ObjectKind, json: &Value) -> bool {
     metadata_kept && in_order(doc.keys(), &["apiVersion", "kind", "metadata"], true)
 }
 
-/// The pruned copy itself (see [`prune`]).
-fn pruned_copy(kind: ObjectKind, json: &Value) -> Value {
+/// The pruned copy itself (see [`prune_from`]).
+fn pruned_copy(kind: ObjectKind, json: &mut Value) -> Value {
     let Value::Object(doc) = json else {
         return Value::Null;
     };
     let is_limit_range = doc.member("kind").and_then(Value::as_str) == Some("LimitRange");
     let mut out = take(doc, &["apiVersion", "kind"]);
-    if let Some(meta) = doc.member("metadata") {
+    if let Some(meta) = field_mut(doc, "metadata") {
         out.insert("metadata".into(), prune_metadata(meta));
     }
     match kind {
         // A LimitRange's defaults stand in for missing container requests.
         ObjectKind::OtherObject if is_limit_range => {
-            if let Some(spec) = doc.member("spec") {
-                out.insert("spec".into(), spec.clone());
+            if let Some(spec) = field_mut(doc, "spec") {
+                out.insert("spec".into(), moved(spec));
             }
         }
         ObjectKind::OtherObject | ObjectKind::ConfigMap | ObjectKind::NotAnObject => {
             // A custom workload (Argo Rollout, ...) can be a scale target.
-            if let Some(spec) = doc
-                .member("spec")
-                .filter(|s| s.member("template").is_some())
-            {
+            if let Some(spec) = field_mut(doc, "spec").filter(|s| s.member("template").is_some()) {
                 out.insert("spec".into(), prune_workload_spec(spec));
             }
         }
         k if k.is_workload() => {
-            if let Some(spec) = doc.member("spec") {
+            if let Some(spec) = field_mut(doc, "spec") {
                 out.insert("spec".into(), prune_workload_spec(spec));
             }
         }
         _ => {
             // Autoscalers, PDBs, Services, CronJobs, adapter configs: small,
             // and read whole by the rules.
-            for (k, v) in doc {
+            for (k, v) in doc.iter_mut() {
                 if !matches!(k.as_str(), "apiVersion" | "kind" | "metadata") {
-                    out.insert(k.clone(), v.clone());
+                    out.insert(k.clone(), moved(v));
                 }
             }
         }
@@ -902,62 +914,72 @@ fn pruned_copy(kind: ObjectKind, json: &Value) -> Value {
     Value::Object(out)
 }
 
-/// The listed fields of `from`, copied, in the listed order.
-fn take(from: &Map<String, Value>, keys: &[&str]) -> Map<String, Value> {
-    let kept = keys.iter().filter_map(|k| Some((*k, field(from, k)?)));
-    let mut out = Map::with_capacity(kept.clone().count());
-    for (k, v) in kept {
-        out.insert(k.into(), v.clone());
+/// A value moved out of the document (see [`prune_from`]).
+fn moved(v: &mut Value) -> Value {
+    match v {
+        Value::Object(m) if m.is_empty() => Value::Object(Map::new()),
+        _ => std::mem::take(v),
+    }
+}
+
+/// The listed fields of `from`, moved, in the listed order.
+fn take(from: &mut Map<String, Value>, keys: &[&str]) -> Map<String, Value> {
+    let mut out = Map::with_capacity(keys.iter().filter(|k| field(from, k).is_some()).count());
+    for k in keys {
+        if let Some(v) = field_mut(from, k) {
+            out.insert((*k).into(), moved(v));
+        }
     }
     out
 }
 
-/// A mapping's entries; anything else (a malformed manifest) has none.
-fn as_map(v: &Value) -> &Map<String, Value> {
-    static EMPTY: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
-    match v {
-        Value::Object(m) => m,
-        _ => &EMPTY,
-    }
+/// The fields of a mapping (anything else, a malformed manifest, has none).
+fn pick(from: &mut Value, keys: &[&str]) -> Value {
+    Value::Object(match from {
+        Value::Object(m) => take(m, keys),
+        _ => Map::new(),
+    })
 }
 
-fn pick(from: &Value, keys: &[&str]) -> Value {
-    Value::Object(take(as_map(from), keys))
-}
-
-fn prune_metadata(meta: &Value) -> Value {
-    let meta = as_map(meta);
+fn prune_metadata(meta: &mut Value) -> Value {
+    let Value::Object(meta) = meta else {
+        return Value::Object(Map::new());
+    };
     let mut out = take(meta, &["name", "namespace", "labels"]);
-    if let Some(Value::Object(ann)) = meta.member("annotations") {
+    if let Some(Value::Object(ann)) = field_mut(meta, "annotations") {
         // kubectl's last-applied copy doubles an object's size and no rule reads it.
         let kept = ann
-            .iter()
+            .iter_mut()
             .filter(|(k, _)| *k != "kubectl.kubernetes.io/last-applied-configuration")
-            .map(|(k, v)| (k.clone(), v.clone()));
+            .map(|(k, v)| (k.clone(), moved(v)));
         out.insert("annotations".into(), Value::Object(kept.collect()));
     }
     Value::Object(out)
 }
 
-fn prune_workload_spec(spec: &Value) -> Value {
-    let spec = as_map(spec);
+fn prune_workload_spec(spec: &mut Value) -> Value {
+    let Value::Object(spec) = spec else {
+        return Value::Object(Map::new());
+    };
     let mut out = take(spec, &["replicas", "selector", "serviceName"]);
-    if let Some(template) = spec.member("template") {
-        let template = as_map(template);
+    if let Some(template) = field_mut(spec, "template") {
         let mut t = Map::new();
-        if let Some(meta) = template.member("metadata") {
-            t.insert("metadata".into(), pick(meta, &["labels", "annotations"]));
-        }
-        if let Some(pod) = template.member("spec") {
-            let pod = as_map(pod);
-            let mut p = Map::new();
-            for list in ["containers", "initContainers"] {
-                if let Some(Value::Array(cs)) = pod.get(list) {
-                    let cs = cs.iter().map(prune_container).collect();
-                    p.insert(list.into(), Value::Array(cs));
-                }
+        if let Value::Object(template) = template {
+            if let Some(meta) = field_mut(template, "metadata") {
+                t.insert("metadata".into(), pick(meta, &["labels", "annotations"]));
             }
-            t.insert("spec".into(), Value::Object(p));
+            if let Some(pod) = field_mut(template, "spec") {
+                let mut p = Map::new();
+                if let Value::Object(pod) = pod {
+                    for list in ["containers", "initContainers"] {
+                        if let Some(Value::Array(cs)) = field_mut(pod, list) {
+                            let cs = cs.iter_mut().map(prune_container).collect();
+                            p.insert(list.into(), Value::Array(cs));
+                        }
+                    }
+                }
+                t.insert("spec".into(), Value::Object(p));
+            }
         }
         out.insert("template".into(), Value::Object(t));
     }
@@ -969,7 +991,7 @@ fn prune_workload_spec(spec: &Value) -> Value {
 /// a Celery exporter's (the exporter rules match them with Services and
 /// adapter rules). Most of a large input is workloads, so this is most of
 /// the index's memory.
-fn prune_container(c: &Value) -> Value {
+fn prune_container(c: &mut Value) -> Value {
     let is_exporter = c
         .member("image")
         .and_then(Value::as_str)
@@ -1029,7 +1051,7 @@ mod tests {
         let flag = |v: &str, spec: Value| {
             let hpa = json!({"apiVersion": format!("autoscaling/{v}"),
                 "kind": "HorizontalPodAutoscaler", "spec": spec});
-            PendingBody::of(&type_of(&hpa), &hpa, |_, _| {}).custom_metrics
+            PendingBody::of(&type_of(&hpa), &mut hpa.clone(), |_, _, _| {}).custom_metrics
         };
         assert!(!flag("v1", json!({"targetCPUUtilizationPercentage": 50})));
         assert!(!flag("v2", json!({})));
@@ -1046,7 +1068,7 @@ mod tests {
         let so = json!({"apiVersion": "keda.sh/v1alpha1", "kind": "ScaledObject",
             "spec": {"metrics": [external]}});
         assert_eq!(type_of(&so).kind, ObjectKind::ScaledObject);
-        assert!(!PendingBody::of(&type_of(&so), &so, |_, _| {}).custom_metrics);
+        assert!(!PendingBody::of(&type_of(&so), &mut so.clone(), |_, _, _| {}).custom_metrics);
     }
 
     /// `prune` hands back the document itself when `kept_whole` says the
@@ -1058,7 +1080,7 @@ mod tests {
         for (f, json) in crate::test_manifests::documents() {
             let kind = type_of(&json).kind;
             if kept_whole(kind, &json) {
-                let copy = serde_json::to_string(&pruned_copy(kind, &json)).unwrap();
+                let copy = serde_json::to_string(&pruned_copy(kind, &mut json.clone())).unwrap();
                 assert_eq!(
                     copy,
                     serde_json::to_string(&json).unwrap(),

@@ -572,6 +572,49 @@ mod tests {
             None
         );
     }
+    /// Pruning by moving fields out of the document (what the engine does)
+    /// gives the copy and the records that pruning a whole document's copy
+    /// gives, on every document at hand and on the cases around the holes
+    /// it leaves: null and empty fields, non-mapping metadata, spec and
+    /// template, an exporter's container, kubectl's annotation.
+    #[test]
+    fn records_of_a_moved_copy_are_those_of_a_copy() {
+        let made = "apiVersion: apps/v1\nkind: Deployment\nmetadata: null\nspec:\n  replicas: 2\n  \
+            selector: {}\n  template:\n    metadata: {labels: {}}\n    spec:\n      containers:\n      \
+            - name: a\n        image: danihodovic/celery-exporter\n        ports: [{containerPort: 9808}]\n        \
+            env: null\n        resources: {}\n      - {}\n      - null\n      - name: b\n        resources:\n          \
+            requests: {cpu: 1}\n      initContainers: []\n---\napiVersion: apps/v1\nkind: StatefulSet\n\
+            metadata:\n  name: s\n  annotations:\n    kubectl.kubernetes.io/last-applied-configuration: x\n    \
+            keep: y\nspec:\n  template: null\n---\napiVersion: apps/v1\nkind: ReplicaSet\nmetadata: x\n\
+            spec: 3\n---\napiVersion: v1\nkind: LimitRange\nmetadata: {name: l}\nspec: {limits: []}\n---\n\
+            apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: r, uid: u}\n\
+            spec: {template: {spec: {containers: [{name: c, image: i, args: [x]}]}}, strategy: {}}\n---\n\
+            apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {uid: u, name: h}\n\
+            spec: {maxReplicas: 3, metrics: null, behavior: {}}\n";
+        let mut files = crate::test_manifests::files();
+        files.push(("made.yaml".into(), made.to_owned()));
+        let mut moved = 0;
+        for (path, text) in files {
+            let src = SourceFile::new(path.display().to_string(), text.clone());
+            let placer = Placer::new(&src, &[]);
+            read_documents(&src.text, &mut |doc| {
+                let kind = classify(&doc.json).kind;
+                let copied = crate::index::prune(kind, &doc.json).into_owned();
+                let mut want = Vec::new();
+                placer.encode(doc.lines.0, &doc.positions, &doc.json, &copied, &mut want);
+                let mut holed = doc.json.clone();
+                let copy = crate::index::prune_from(kind, &mut holed);
+                moved += usize::from(copy.is_some());
+                let pruned = copy.as_ref().unwrap_or(&holed);
+                let mut got = Vec::new();
+                placer.encode(doc.lines.0, &doc.positions, &holed, pruned, &mut got);
+                assert_eq!(pruned, &copied, "{}", path.display());
+                assert_eq!(got, want, "{} document {}", path.display(), doc.index);
+            });
+        }
+        assert!(moved > 50, "{moved} documents pruned by moving");
+    }
+
     /// A field cut out of a body's text is that field, for every pointer
     /// into every document at hand (compact and pretty text), and nothing
     /// for a pointer that goes nowhere.

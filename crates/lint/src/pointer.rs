@@ -74,6 +74,15 @@ pub(crate) fn field<'v>(map: &'v Map<String, Value>, key: &str) -> Option<&'v Va
     }
 }
 
+/// `map.get_mut(key)`, by a scan of a small mapping (as [`field`]).
+pub(crate) fn field_mut<'v>(map: &'v mut Map<String, Value>, key: &str) -> Option<&'v mut Value> {
+    if map.len() <= SCAN {
+        map.iter_mut().find(|(k, _)| *k == key).map(|(_, v)| v)
+    } else {
+        map.get_mut(key)
+    }
+}
+
 /// A pointer segment as the key it names.
 pub(crate) fn unescape(raw: &str) -> Cow<'_, str> {
     if raw.bytes().any(|b| b == b'~') {
