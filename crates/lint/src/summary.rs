@@ -14,7 +14,7 @@ use crate::places::{read_unsigned, write_unsigned};
 use crate::pointer::Pointer;
 use crate::rules::hpa_shape::{HpaV2, metric_name};
 use crate::rules::pdb_blocks_eviction::{Budget, PdbSummary};
-use crate::rules::workload::{containers, has_request, label_key, pod_labels};
+use crate::rules::workload::{CONTAINERS, has_request, label_key, pod_labels};
 use serde_json::Value;
 
 /// A set of resources, as bits: [`CPU`], [`MEMORY`], [`OTHER`].
@@ -77,9 +77,14 @@ impl Summary {
     pub(crate) fn of_hpa(object: &ObjectType, pruned: &Value, hpa: Option<&HpaV2<'_>>) -> Self {
         let mut s = Summary::default();
         if pruned.at("/spec/template").is_some() {
-            let cs = containers(pruned);
+            // The containers as `workload::containers` finds them, without
+            // their pointers (built for a finding, not for every body).
+            let cs = pruned
+                .at(CONTAINERS)
+                .and_then(Value::as_array)
+                .map_or(&[][..], Vec::as_slice);
             for (bit, name) in [(CPU, "cpu"), (MEMORY, "memory")] {
-                if cs.iter().all(|(_, c)| has_request(c, name)) {
+                if cs.iter().all(|c| has_request(c, name)) {
                     s.requested |= bit;
                 }
             }
@@ -93,7 +98,7 @@ impl Summary {
             ObjectKind::HorizontalPodAutoscaler | ObjectKind::ScaledObject
         ) {
             for need in crate::rules::target_missing_request::needs_of(object, pruned) {
-                s.needs |= resource(&need.resource);
+                s.needs |= resource(need.resource);
             }
         }
         if object.kind == ObjectKind::PodDisruptionBudget {

@@ -47,13 +47,39 @@ pub(crate) const RULE: Rule = Rule {
     check: Check::Objects(check),
 };
 
-/// A resource the autoscaler divides by the request, and in which container(s).
-pub(crate) struct Need {
-    pub resource: String,
+/// A resource the autoscaler divides by the request, and in which
+/// container(s), borrowed from the autoscaler's body: the index asks every
+/// autoscaler for its needs, and only a finding needs them as text.
+pub(crate) struct Need<'a> {
+    pub resource: &'a str,
     /// `None`: every container.
-    container: Option<String>,
+    container: Option<&'a str>,
     /// Where the autoscaler asks for it.
-    pointer: String,
+    at: NeedAt,
+}
+
+/// Where an autoscaler asks for a resource (see [`Need::pointer`]).
+enum NeedAt {
+    /// autoscaling/v1's implicit CPU target.
+    V1Target,
+    /// No metrics: the default 80% CPU.
+    NoMetrics,
+    /// A metric's `resource` or `containerResource` block.
+    Metric(usize, &'static str),
+    /// A KEDA trigger.
+    Trigger(usize),
+}
+
+impl Need<'_> {
+    /// The JSON pointer to where the autoscaler asks for the resource.
+    fn pointer(&self) -> String {
+        match self.at {
+            NeedAt::V1Target => "/spec/targetCPUUtilizationPercentage".into(),
+            NeedAt::NoMetrics => "/spec/metrics".into(),
+            NeedAt::Metric(i, block) => format!("/spec/metrics/{i}/{block}"),
+            NeedAt::Trigger(i) => format!("/spec/triggers/{i}"),
+        }
+    }
 }
 
 fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
@@ -72,22 +98,23 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
         if a.object.summary().needs_met_by(&t.summary()) {
             continue;
         }
-        let needs = needs_of(&a.object.object, &a.object.body());
+        let body = a.object.body();
+        let needs = needs_of(&a.object.object, &body);
         if needs.is_empty() {
             continue;
         }
         // The containers alone: they are most of a pruned workload, not all.
         let t_containers = t.body_at(CONTAINERS);
         for need in needs {
-            if limit_range_default(&limit_ranges, t, &need.resource) {
+            if limit_range_default(&limit_ranges, t, need.resource) {
                 continue;
             }
             for (pointer, c) in t_containers.as_ref().map(containers_in).unwrap_or_default() {
                 let name = c.member("name").and_then(Value::as_str).unwrap_or("?");
-                if need.container.as_deref().is_some_and(|n| n != name) {
+                if need.container.is_some_and(|n| n != name) {
                     continue;
                 }
-                if has_request(c, &need.resource) {
+                if has_request(c, need.resource) {
                     continue;
                 }
                 out.push(
@@ -99,7 +126,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
                             need.resource,
                             a.describe(),
                             need.resource,
-                            scaleplan_diag::yaml::field_path(&need.pointer),
+                            scaleplan_diag::yaml::field_path(&need.pointer()),
                             a.object.file_name()
                         ),
                     )
@@ -115,24 +142,24 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
 
 /// What an autoscaler of type `object` with (pruned) body `body` divides
 /// by requests (also summarized in the index: `summary::Summary::needs`).
-pub(crate) fn needs_of(object: &ObjectType, body: &Value) -> Vec<Need> {
+pub(crate) fn needs_of<'a>(object: &ObjectType, body: &'a Value) -> Vec<Need<'a>> {
     let mut out = Vec::new();
     match object.kind {
         ObjectKind::HorizontalPodAutoscaler => {
             if object.version() == "v1" {
                 // autoscaling/v1 always scales on CPU utilization (80% when unset).
                 out.push(Need {
-                    resource: "cpu".into(),
+                    resource: "cpu",
                     container: None,
-                    pointer: "/spec/targetCPUUtilizationPercentage".into(),
+                    at: NeedAt::V1Target,
                 });
             }
             let metrics = body.at("/spec/metrics").and_then(Value::as_array);
             if object.version() != "v1" && metrics.is_none_or(|m| m.is_empty()) {
                 out.push(Need {
-                    resource: "cpu".into(),
+                    resource: "cpu",
                     container: None,
-                    pointer: "/spec/metrics".into(),
+                    at: NeedAt::NoMetrics,
                 });
             }
             for (i, m) in metrics.into_iter().flatten().enumerate() {
@@ -148,15 +175,11 @@ pub(crate) fn needs_of(object: &ObjectType, body: &Value) -> Vec<Need> {
                     };
                     if utilization {
                         out.push(Need {
-                            resource: resource.into(),
+                            resource,
                             container: per_container
-                                .then(|| {
-                                    src.member("container")
-                                        .and_then(Value::as_str)
-                                        .map(str::to_owned)
-                                })
+                                .then(|| src.member("container").and_then(Value::as_str))
                                 .flatten(),
-                            pointer: format!("/spec/metrics/{i}/{block}"),
+                            at: NeedAt::Metric(i, block),
                         });
                     }
                 }
@@ -170,12 +193,9 @@ pub(crate) fn needs_of(object: &ObjectType, body: &Value) -> Vec<Need> {
                 };
                 // KEDA's webhook checks the request whatever the metric type.
                 out.push(Need {
-                    resource: kind.into(),
-                    container: t
-                        .at("/metadata/containerName")
-                        .and_then(Value::as_str)
-                        .map(str::to_owned),
-                    pointer: format!("/spec/triggers/{i}"),
+                    resource: kind,
+                    container: t.at("/metadata/containerName").and_then(Value::as_str),
+                    at: NeedAt::Trigger(i),
                 });
             }
         }
