@@ -23,7 +23,7 @@ use crate::rules::hpa_shape::HpaV2;
 use crate::summary::Summary;
 use crate::suppress::Suppression;
 use serde_json::{Map, Value};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 use std::sync::{Arc, OnceLock};
@@ -73,6 +73,9 @@ struct NameArena {
 }
 
 const NAME_CHUNK: usize = 1 << 20;
+
+/// How many object types [`Index::push`] finds by a scan.
+const FIRST_TYPES: usize = 16;
 
 impl NameArena {
     fn add(&mut self, name: Option<&str>) -> NameRef {
@@ -474,7 +477,7 @@ pub struct Index {
     by_kind_name: Vec<Key>,
     /// Ids of each kind, so that `of_kind` costs what it returns (rules
     /// call it inside loops over other objects).
-    by_kind: HashMap<ObjectKind, Vec<u32>>,
+    by_kind: BTreeMap<ObjectKind, Vec<u32>>,
     /// Ids of workloads that run a Celery exporter.
     exporters: Vec<usize>,
     /// `scaleplan.dev/ignore` annotations by object id (few objects have
@@ -482,6 +485,10 @@ pub struct Index {
     suppressions: HashMap<usize, Suppression>,
     /// The same few object types, shared.
     types: HashSet<Arc<ObjectType>>,
+    /// The first few of them, looked up by a scan before `types` is
+    /// hashed: an input of ordinary kinds has a handful, and every object
+    /// added looks its type up.
+    first_types: Vec<Arc<ObjectType>>,
     writer: Option<BodyWriter>,
     names: NameArena,
     targets: Vec<TargetRecord>,
@@ -489,6 +496,9 @@ pub struct Index {
     /// Namespaces by number (record value - 1), and numbers by namespace.
     namespaces: Vec<Box<str>>,
     namespace_ids: HashMap<String, usize>,
+    /// The last namespace looked up and its number: neighbours in a file
+    /// mostly share one.
+    last_namespace: Option<(String, usize)>,
     files: Vec<Arc<str>>,
     shared: Arc<Shared>,
 }
@@ -528,16 +538,18 @@ impl Index {
             chunks: Vec::new(),
             len: 0,
             by_kind_name: Vec::new(),
-            by_kind: HashMap::new(),
+            by_kind: BTreeMap::new(),
             exporters: Vec::new(),
             suppressions: HashMap::new(),
             types: HashSet::new(),
+            first_types: Vec::new(),
             writer: Some(BodyWriter::new(memory)),
             names: NameArena::default(),
             targets: Vec::new(),
             target_kinds: Vec::new(),
             namespaces: Vec::new(),
             namespace_ids: HashMap::new(),
+            last_namespace: None,
             files: Vec::new(),
             shared: Arc::default(),
         }
@@ -551,13 +563,19 @@ impl Index {
             .as_mut()
             .expect("objects are added before the index is finished")
             .append(&p.body.body);
-        let object = match self.types.get(&p.object) {
+        let object = match self.first_types.iter().find(|t| ***t == p.object) {
             Some(t) => Arc::clone(t),
-            None => {
-                let t = Arc::new(p.object);
-                self.types.insert(Arc::clone(&t));
-                t
-            }
+            None => match self.types.get(&p.object) {
+                Some(t) => Arc::clone(t),
+                None => {
+                    let t = Arc::new(p.object);
+                    self.types.insert(Arc::clone(&t));
+                    if self.first_types.len() < FIRST_TYPES {
+                        self.first_types.push(Arc::clone(&t));
+                    }
+                    t
+                }
+            },
         };
         let id32 = u32::try_from(id).expect("fewer than 4 billion objects");
         if self.files.len() <= p.file {
@@ -599,11 +617,18 @@ impl Index {
         let namespace = match p.namespace {
             None => 0,
             Some(ns) => {
-                let next = self.namespaces.len();
-                let i = *self.namespace_ids.entry(ns).or_insert(next);
-                if i == next {
-                    self.namespaces.push(Box::from(""));
-                }
+                let i = match &self.last_namespace {
+                    Some((last, i)) if *last == ns => *i,
+                    _ => {
+                        let next = self.namespaces.len();
+                        let i = *self.namespace_ids.entry(ns.clone()).or_insert(next);
+                        if i == next {
+                            self.namespaces.push(Box::from(""));
+                        }
+                        self.last_namespace = Some((ns, i));
+                        i
+                    }
+                };
                 narrow(i + 1)
             }
         };
