@@ -2,7 +2,8 @@
 //! not hold every [`Diagnostic`] in memory before sorting.
 //!
 //! Findings are buffered up to a budget; a full buffer is sorted, deduplicated
-//! and appended as one run of JSON lines to a single anonymous temp file.
+//! and appended as one run of compact binary records (see `encode`) to a
+//! single anonymous temp file.
 //! [`DiagnosticSpill::finish`] merges the runs and the in-memory remainder.
 //! The result is exactly what `scaleplan_diag::sort` followed by `Vec::dedup`
 //! gives for the same input: the merge is stable (ties go to the earlier run,
@@ -12,11 +13,12 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::sync::Arc;
 use std::vec;
 
-use scaleplan_diag::Diagnostic;
+use crate::places::{read_unsigned, write_unsigned};
+use scaleplan_diag::{Diagnostic, Location, Severity};
 
 /// A few MB of findings: enough that typical repositories never touch disk.
 const DEFAULT_BUDGET: usize = 10_000;
@@ -110,9 +112,14 @@ impl DiagnosticSpill {
             inner: BufWriter::with_capacity(1 << 16, &*file),
             written: 0,
         };
+        let mut record = Vec::new();
         for diagnostic in &self.buffer {
-            serde_json::to_writer(&mut out, diagnostic)?;
-            out.write_all(b"\n")?;
+            record.clear();
+            encode(diagnostic, &mut record);
+            let mut length = Vec::with_capacity(5);
+            write_unsigned(&mut length, record.len() as u64);
+            out.write_all(&length)?;
+            out.write_all(&record)?;
         }
         out.flush()?;
         let end = start + out.written;
@@ -138,6 +145,111 @@ impl<W: Write> Write for CountingWriter<W> {
     fn flush(&mut self) -> io::Result<()> {
         self.inner.flush()
     }
+}
+
+/// A finding as a run holds it: its fields in order, each string as a
+/// varint length and its bytes, each number a varint, each optional part
+/// after a 0/1 byte; the record goes after its own length. Writing and
+/// reading JSON lines cost a spilling run more than its sorting.
+fn encode(d: &Diagnostic, out: &mut Vec<u8>) {
+    let text = |out: &mut Vec<u8>, s: &str| {
+        write_unsigned(out, s.len() as u64);
+        out.extend_from_slice(s.as_bytes());
+    };
+    text(out, &d.rule);
+    out.push(match d.severity {
+        Severity::Info => 0,
+        Severity::Warning => 1,
+        Severity::Error => 2,
+    });
+    text(out, &d.message);
+    out.push(u8::from(d.location.is_some()));
+    if let Some(l) = &d.location {
+        text(out, &l.file);
+        for n in [l.line, l.column, l.end_line, l.end_column] {
+            write_unsigned(out, n as u64);
+        }
+    }
+    for part in [&d.field, &d.help] {
+        out.push(u8::from(part.is_some()));
+        if let Some(s) = part {
+            text(out, s);
+        }
+    }
+}
+
+/// The finding [`encode`] wrote (`None`: not one).
+fn decode(mut bytes: &[u8]) -> Option<Diagnostic> {
+    let bytes = &mut bytes;
+    fn number(bytes: &mut &[u8]) -> Option<usize> {
+        usize::try_from(read_unsigned(bytes)?).ok()
+    }
+    fn text(bytes: &mut &[u8]) -> Option<String> {
+        let len = number(bytes)?;
+        let (s, rest) = (len <= bytes.len()).then(|| bytes.split_at(len))?;
+        *bytes = rest;
+        String::from_utf8(s.to_vec()).ok()
+    }
+    fn flag(bytes: &mut &[u8]) -> Option<bool> {
+        let (&b, rest) = bytes.split_first()?;
+        *bytes = rest;
+        (b <= 1).then_some(b == 1)
+    }
+    let rule = text(bytes)?;
+    let (&severity, rest) = bytes.split_first()?;
+    *bytes = rest;
+    let severity = [Severity::Info, Severity::Warning, Severity::Error]
+        .get(usize::from(severity))
+        .copied()?;
+    let message = text(bytes)?;
+    let location = match flag(bytes)? {
+        true => Some(Location {
+            file: text(bytes)?,
+            line: number(bytes)?,
+            column: number(bytes)?,
+            end_line: number(bytes)?,
+            end_column: number(bytes)?,
+        }),
+        false => None,
+    };
+    let field = if flag(bytes)? {
+        Some(text(bytes)?)
+    } else {
+        None
+    };
+    let help = if flag(bytes)? {
+        Some(text(bytes)?)
+    } else {
+        None
+    };
+    bytes.is_empty().then(|| Diagnostic {
+        location,
+        field,
+        help,
+        ..Diagnostic::new(rule, severity, message)
+    })
+}
+
+/// A record's length (see [`encode`]); `None` at the end of the run.
+fn read_length(reader: &mut impl Read) -> io::Result<Option<usize>> {
+    let mut n = 0u64;
+    for shift in (0..64).step_by(7) {
+        let mut byte = [0u8];
+        if reader.read(&mut byte)? == 0 {
+            return if shift == 0 {
+                Ok(None)
+            } else {
+                Err(io::ErrorKind::UnexpectedEof.into())
+            };
+        }
+        n |= u64::from(byte[0] & 0x7f) << shift;
+        if byte[0] & 0x80 == 0 {
+            return usize::try_from(n)
+                .map(Some)
+                .map_err(|_| io::ErrorKind::InvalidData.into());
+        }
+    }
+    Err(io::ErrorKind::InvalidData.into())
 }
 
 /// The same as the engine's `sort` + `dedup`, so runs match the final order.
@@ -175,7 +287,7 @@ pub(crate) struct Merge {
     /// Next item to yield; held back until the one after it is known so that
     /// equal neighbours are dropped without cloning.
     pending: Option<Diagnostic>,
-    /// One line buffer shared by all runs, as only one is decoded at a time.
+    /// One record buffer shared by all runs, as only one is decoded at a time.
     line: Vec<u8>,
 }
 
@@ -272,11 +384,17 @@ impl Source {
         match self {
             Source::Memory(items) => Ok(items.next()),
             Source::Run(reader) => {
-                line.clear();
-                if reader.read_until(b'\n', line)? == 0 {
+                let Some(len) = read_length(reader)? else {
                     return Ok(None);
-                }
-                Ok(Some(serde_json::from_slice(line)?))
+                };
+                line.resize(len, 0);
+                reader.read_exact(line)?;
+                decode(line).map(Some).ok_or_else(|| {
+                    io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        "a spilled finding does not decode",
+                    )
+                })
             }
         }
     }
@@ -402,6 +520,31 @@ mod tests {
                 let (got, runs) = through_spill(budget, &input);
                 prop_assert_eq!(&got, &want, "budget {}", budget);
                 prop_assert_eq!(runs, input.len() / budget);
+            }
+        }
+    }
+
+    /// A record decodes to its finding (optional parts present or not,
+    /// text with line breaks and non-ASCII); no cut of it decodes.
+    #[test]
+    fn records_decode_to_their_findings_and_cuts_do_not() {
+        let full = Diagnostic::new("HPA001", Severity::Warning, "é \"q\"\nx")
+            .at(Location {
+                file: "dir/ü.yaml".into(),
+                line: 300,
+                column: 2,
+                end_line: 301,
+                end_column: 200,
+            })
+            .field("spec.metrics[0]")
+            .help("lower it");
+        let bare = Diagnostic::new("IO", Severity::Info, "");
+        for d in [full, bare] {
+            let mut record = Vec::new();
+            super::encode(&d, &mut record);
+            assert_eq!(super::decode(&record), Some(d.clone()));
+            for cut in 0..record.len() {
+                assert_eq!(super::decode(&record[..cut]), None, "{cut}");
             }
         }
     }
