@@ -78,6 +78,8 @@ pub struct DocumentContext<'a> {
     pub kubernetes_version: KubeVersion,
     json: Value,
     positions: &'a Positions,
+    /// The document as autoscaling/v2, once a rule asked (see [`Self::hpa`]).
+    hpa: std::cell::OnceCell<crate::rules::hpa_shape::Converted>,
 }
 
 impl<'a> DocumentContext<'a> {
@@ -96,7 +98,19 @@ impl<'a> DocumentContext<'a> {
             kubernetes_version,
             json,
             positions,
+            hpa: std::cell::OnceCell::new(),
         }
+    }
+
+    /// The document, an HPA of any version, in the autoscaling/v2 shape:
+    /// converted once for all the rules that ask (a conversion copies a v1
+    /// or v2beta1 document).
+    pub(crate) fn hpa(&self) -> crate::rules::hpa_shape::HpaV2<'_> {
+        use crate::rules::hpa_shape::HpaV2;
+        let converted = self
+            .hpa
+            .get_or_init(|| HpaV2::from_document(&self.json).into_converted());
+        HpaV2::view(converted, &self.json)
     }
 
     pub fn kind(&self) -> ObjectKind {

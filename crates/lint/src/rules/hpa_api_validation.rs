@@ -41,7 +41,6 @@
 //! - hpa-algorithm.md §11 (defaults), §12 (validation)
 
 use crate::pointer::Member;
-use super::hpa_shape::HpaV2;
 use crate::kind::ObjectKind;
 use crate::rule::{Check, DocumentContext, Findings, Rule};
 use crate::version::KubeVersion;
@@ -62,7 +61,7 @@ fn check(ctx: &DocumentContext<'_>, out: &mut Findings) {
     if ctx.kind() != ObjectKind::HorizontalPodAutoscaler || ctx.get("/spec").is_none() {
         return;
     }
-    let hpa = HpaV2::from_document(ctx.json());
+    let hpa = ctx.hpa();
     let gates = FeatureGates {
         hpa_scale_to_zero: false,
         hpa_configurable_tolerance: ctx.kubernetes_version >= KubeVersion::new(1, 34),
@@ -269,7 +268,7 @@ mod tests {
             if crate::kind::classify(&json).kind != ObjectKind::HorizontalPodAutoscaler {
                 continue;
             }
-            let doc = HpaV2::from_document(&json).json.into_owned();
+            let doc = crate::rules::hpa_shape::HpaV2::from_document(&json).json.into_owned();
             let Some(spec) = doc.member("spec") else { continue };
             let fast = (!has_numeric_quantity(spec))
                 .then(|| HorizontalPodAutoscalerSpec::deserialize(spec).ok())

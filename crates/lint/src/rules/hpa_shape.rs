@@ -12,6 +12,14 @@ use std::borrow::Cow;
 pub(crate) struct HpaV2<'a> {
     pub json: Cow<'a, Value>,
     /// (v2 pointer prefix, pointer as written), longest prefixes first.
+    renames: Cow<'a, [(String, String)]>,
+}
+
+/// What a conversion made of a document, kept so that the rules of one
+/// document convert it once (see `DocumentContext::hpa`): the copy, when
+/// the document needed converting, and the renames.
+pub(crate) struct Converted {
+    json: Option<Value>,
     renames: Vec<(String, String)>,
 }
 
@@ -25,15 +33,36 @@ impl<'a> HpaV2<'a> {
             .map_or("", |(_, v)| v);
         let mut hpa = HpaV2 {
             json: Cow::Borrowed(doc),
-            renames: Vec::new(),
+            renames: Cow::Owned(Vec::new()),
         };
         match version {
             "v1" => hpa.convert_v1(doc),
             "v2beta1" => hpa.convert_v2beta1(doc),
             _ => {}
         }
-        hpa.renames.sort_by_key(|r| std::cmp::Reverse(r.0.len()));
+        hpa.renames
+            .to_mut()
+            .sort_by_key(|r| std::cmp::Reverse(r.0.len()));
         hpa
+    }
+
+    /// The conversion, to keep (see [`Converted`]).
+    pub fn into_converted(self) -> Converted {
+        Converted {
+            json: match self.json {
+                Cow::Owned(v) => Some(v),
+                Cow::Borrowed(_) => None,
+            },
+            renames: self.renames.into_owned(),
+        }
+    }
+
+    /// The view of `doc` that `converted` was made from.
+    pub fn view(converted: &'a Converted, doc: &'a Value) -> HpaV2<'a> {
+        HpaV2 {
+            json: Cow::Borrowed(converted.json.as_ref().unwrap_or(doc)),
+            renames: Cow::Borrowed(&converted.renames),
+        }
     }
 
     pub fn get(&self, pointer: &str) -> Option<&Value> {
@@ -49,7 +78,7 @@ impl<'a> HpaV2<'a> {
 
     /// Where the user wrote the field that a v2 pointer names.
     pub fn source_pointer(&self, v2: &str) -> String {
-        for (from, to) in &self.renames {
+        for (from, to) in self.renames.iter() {
             if v2 == from {
                 return to.clone();
             }
@@ -63,7 +92,7 @@ impl<'a> HpaV2<'a> {
     }
 
     fn rename(&mut self, v2: String, source: String) {
-        self.renames.push((v2, source));
+        self.renames.to_mut().push((v2, source));
     }
 
     /// autoscaling/v1: `targetCPUUtilizationPercentage` is a CPU

@@ -40,7 +40,7 @@
 //! - <https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale-walkthrough/#autoscaling-on-metrics-not-related-to-kubernetes-objects>
 
 use crate::pointer::Member;
-use super::hpa_shape::{HpaV2, metric_name};
+use super::hpa_shape::metric_name;
 use crate::kind::ObjectKind;
 use crate::rule::{Check, DocumentContext, Findings, Rule};
 use scaleplan_diag::Severity;
@@ -106,7 +106,7 @@ fn check(ctx: &DocumentContext<'_>, out: &mut Findings) {
     if ctx.kind() != ObjectKind::HorizontalPodAutoscaler {
         return;
     }
-    let hpa = HpaV2::from_document(ctx.json());
+    let hpa = ctx.hpa();
     for (i, m) in hpa.metrics().iter().enumerate() {
         let Some((block, name)) = metric_name(m) else {
             continue;

@@ -28,7 +28,6 @@
 //! - <https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/>
 
 use crate::pointer::{Member, Pointer};
-use super::hpa_shape::HpaV2;
 use crate::kind::ObjectKind;
 use crate::rule::{Check, DocumentContext, Findings, Rule};
 use scaleplan_diag::Severity;
@@ -47,7 +46,7 @@ fn check(ctx: &DocumentContext<'_>, out: &mut Findings) {
     if ctx.kind() != ObjectKind::HorizontalPodAutoscaler {
         return;
     }
-    let hpa = HpaV2::from_document(ctx.json());
+    let hpa = ctx.hpa();
     for (i, m) in hpa.metrics().iter().enumerate() {
         for block in ["resource", "containerResource"] {
             let Some(src) = m.get(block) else { continue };
