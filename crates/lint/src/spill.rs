@@ -150,7 +150,8 @@ impl<W: Write> Write for CountingWriter<W> {
 /// A finding as a run holds it: its fields in order, each string as a
 /// varint length and its bytes, each number a varint, each optional part
 /// after a 0/1 byte; the record goes after its own length. Writing and
-/// reading JSON lines cost a spilling run more than its sorting.
+/// reading the JSON lines of the first design cost a spilling run more
+/// than its sorting.
 fn encode(d: &Diagnostic, out: &mut Vec<u8>) {
     let text = |out: &mut Vec<u8>, s: &str| {
         write_unsigned(out, s.len() as u64);
