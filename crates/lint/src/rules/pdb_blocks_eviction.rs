@@ -181,8 +181,9 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
     by_value.sort_unstable();
     for a in autoscalers(ctx.index) {
         let t = target(ctx.index, &a);
-        // The target's pod labels come hashed in its summary: its body is
-        // loaded only for a PDB that the hashes and the cheap checks leave.
+        // The target's pod labels come hashed in its summary: the labels
+        // themselves are read only for a PDB that the hashes and the cheap
+        // checks leave.
         let summary = t.map(IndexedObject::summary);
         let labels = summary.as_ref().and_then(|s| s.pod_labels.as_deref());
         let mut candidates: Vec<usize> = without_labels.clone();
