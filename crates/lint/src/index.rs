@@ -211,7 +211,7 @@ impl PendingBody {
             custom_metrics: hpa.as_ref().is_some_and(|h| {
                 h.metrics()
                     .iter()
-                    .any(|m| CUSTOM_METRICS.iter().any(|b| m.get(*b).is_some()))
+                    .any(|m| CUSTOM_METRICS.iter().any(|b| m.member(b).is_some()))
             }),
             scale_target: crate::rules::workload::scale_target(kind, pruned),
             body,

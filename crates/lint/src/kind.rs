@@ -115,7 +115,7 @@ impl ObjectType {
 
 /// The string value of a top-level key, if it is a string.
 pub fn str_field<'a>(node: &'a Value, key: &str) -> Option<&'a str> {
-    node.get(key).and_then(Value::as_str)
+    node.member(key).and_then(Value::as_str)
 }
 
 /// Classifies a document (cheap: a few key lookups), so that documents of
@@ -169,7 +169,7 @@ fn is_adapter_values(root: &Value) -> bool {
         rules.is_object()
             && ["custom", "external", "resource", "default"]
                 .iter()
-                .any(|k| rules.get(k).is_some())
+                .any(|k| rules.member(k).is_some())
     });
     let prometheus_url = root
         .member("prometheus")
@@ -182,7 +182,7 @@ fn is_adapter_values(root: &Value) -> bool {
 /// with `cpu`/`memory`).
 fn is_adapter_config(root: &Value) -> bool {
     let rule_list = |key: &str| {
-        root.get(key)
+        root.member(key)
             .and_then(Value::as_array)
             .is_some_and(|items| {
                 items.iter().any(|i| {

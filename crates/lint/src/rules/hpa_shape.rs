@@ -137,7 +137,7 @@ impl<'a> HpaV2<'a> {
                 out.insert("type".into(), t.clone());
             }
             for block in ["resource", "containerResource"] {
-                let Some(src) = m.get(block) else { continue };
+                let Some(src) = m.member(block) else { continue };
                 let util = src.member("targetAverageUtilization");
                 let avg = src.member("targetAverageValue");
                 let mut target = Map::new();
@@ -164,7 +164,7 @@ impl<'a> HpaV2<'a> {
                 self.rename(format!("{base}/{block}/target"), format!("{base}/{block}"));
                 let mut b = Map::new();
                 for k in ["name", "container"] {
-                    if let Some(v) = src.get(k) {
+                    if let Some(v) = src.member(k) {
                         b.insert(k.into(), v.clone());
                     }
                 }
@@ -314,7 +314,7 @@ fn metric_id(name: Option<&Value>, selector: Option<&Value>) -> Value {
 pub(crate) fn metric_name(m: &Value) -> Option<(&'static str, &str)> {
     for block in ["object", "external", "pods"] {
         if let Some(n) = m
-            .get(block)
+            .member(block)
             .and_then(|b| b.at("/metric/name"))
             .and_then(Value::as_str)
         {

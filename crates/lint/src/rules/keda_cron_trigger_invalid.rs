@@ -59,7 +59,7 @@ fn check(ctx: &DocumentContext<'_>, out: &mut Findings) {
         let base = format!("/spec/triggers/{i}/metadata");
         let meta = t.member("metadata");
         let field = |k: &str| {
-            meta.and_then(|m| m.get(k))
+            meta.and_then(|m| m.member(k))
                 .and_then(Value::as_str)
                 .map(str::trim)
         };

@@ -39,7 +39,7 @@
 use super::adapter_rules::{
     AdapterRule, RuleSet, all_rules, any_adapter, mapped_resources, serves, singular,
 };
-use crate::pointer::Pointer;
+use crate::pointer::{Member, Pointer};
 use super::hpa_shape::HpaV2;
 use super::workload::describe;
 use crate::kind::ObjectKind;
@@ -79,7 +79,7 @@ fn check(ctx: &ObjectsContext<'_>, out: &mut Findings) {
                 ("pods", RuleSet::Custom),
                 ("external", RuleSet::External),
             ] {
-                let Some(src) = m.get(block) else { continue };
+                let Some(src) = m.member(block) else { continue };
                 let Some(name) = src
                     .at("/metric/name")
                     .and_then(Value::as_str)

@@ -202,7 +202,7 @@ fn scaled_resources(o: &crate::index::IndexedObject) -> Vec<&'static str> {
             for m in metrics.into_iter().flatten() {
                 for block in ["resource", "containerResource"] {
                     add(m
-                        .get(block)
+                        .member(block)
                         .and_then(|b| b.member("name"))
                         .and_then(Value::as_str));
                 }

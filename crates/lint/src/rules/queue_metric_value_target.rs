@@ -114,7 +114,7 @@ fn check(ctx: &DocumentContext<'_>, out: &mut Findings) {
         if block == "pods" || !is_backlog(name) {
             continue;
         }
-        let target = m.get(block).and_then(|b| b.member("target"));
+        let target = m.member(block).and_then(|b| b.member("target"));
         let uses_value = match block {
             // Object: the type chooses; External: a set averageValue wins.
             "object" => target.and_then(|t| t.member("type")).and_then(Value::as_str) == Some("Value"),

@@ -164,7 +164,7 @@ pub(crate) fn needs_of<'a>(object: &ObjectType, body: &'a Value) -> Vec<Need<'a>
             }
             for (i, m) in metrics.into_iter().flatten().enumerate() {
                 for (block, per_container) in [("resource", false), ("containerResource", true)] {
-                    let Some(src) = m.get(block) else { continue };
+                    let Some(src) = m.member(block) else { continue };
                     // v2beta1 spells the target targetAverageUtilization.
                     let utilization = src.at("/target/averageUtilization").is_some()
                         || src.at("/target/type").and_then(Value::as_str)

@@ -49,7 +49,7 @@ fn check(ctx: &DocumentContext<'_>, out: &mut Findings) {
     let hpa = ctx.hpa();
     for (i, m) in hpa.metrics().iter().enumerate() {
         for block in ["resource", "containerResource"] {
-            let Some(src) = m.get(block) else { continue };
+            let Some(src) = m.member(block) else { continue };
             let Some(u) = src
                 .at("/target/averageUtilization")
                 .and_then(Value::as_i64)

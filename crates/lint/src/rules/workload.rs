@@ -186,7 +186,7 @@ pub(crate) fn selects(selector: &Value, labels: &serde_json::Map<String, Value>)
     let labels_ok = match_labels
         .into_iter()
         .flatten()
-        .all(|(k, v)| labels.get(k) == Some(v));
+        .all(|(k, v)| labels.member(k) == Some(v));
     let exprs_ok = exprs.into_iter().flatten().all(|e| {
         let key = e.member("key").and_then(Value::as_str).unwrap_or("");
         let values: Vec<&str> = e
@@ -194,7 +194,7 @@ pub(crate) fn selects(selector: &Value, labels: &serde_json::Map<String, Value>)
             .and_then(Value::as_array)
             .map(|v| v.iter().filter_map(Value::as_str).collect())
             .unwrap_or_default();
-        let have = labels.get(key).and_then(Value::as_str);
+        let have = labels.member(key).and_then(Value::as_str);
         match e.member("operator").and_then(Value::as_str) {
             Some("In") => have.is_some_and(|h| values.contains(&h)),
             Some("NotIn") => have.is_none_or(|h| !values.contains(&h)),
@@ -209,7 +209,7 @@ pub(crate) fn selects(selector: &Value, labels: &serde_json::Map<String, Value>)
 /// Whether a Service-style selector (a plain map) selects pods with `labels`.
 pub(crate) fn map_selects(selector: &Value, labels: &serde_json::Map<String, Value>) -> bool {
     match selector.as_object() {
-        Some(m) if !m.is_empty() => m.iter().all(|(k, v)| labels.get(k) == Some(v)),
+        Some(m) if !m.is_empty() => m.iter().all(|(k, v)| labels.member(k) == Some(v)),
         _ => false,
     }
 }
