@@ -693,12 +693,18 @@ fn resolve<'a>(
     style: ScalarStyle,
     tag: Option<&Cow<'a, Tag>>,
 ) -> Option<Scalar<'a>> {
+    // A word that starts with a letter is a string, unless it spells null,
+    // a boolean or NaN (`name`, `type` and `targetPort` are words too:
+    // keys start with n, t and f often).
     let plain_word = style == ScalarStyle::Plain
         && tag.is_none()
-        && text
-            .as_bytes()
-            .first()
-            .is_some_and(|b| b.is_ascii_alphabetic() && !b"nNtTfF".contains(b));
+        && text.as_bytes().first().is_some_and(|b| {
+            b.is_ascii_alphabetic()
+                && (!b"nNtTfF".contains(b)
+                    || !["null", "true", "false", "nan"]
+                        .iter()
+                        .any(|special| text.eq_ignore_ascii_case(special)))
+        });
     if plain_word {
         return Some(Scalar::String(text));
     }
@@ -762,6 +768,29 @@ mod resolve_tests {
             "Zeta",
             "q.5",
             "k8s",
+            "name",
+            "namespace",
+            "type",
+            "targetPort",
+            "failureThreshold",
+            "nULL",
+            "tRUE",
+            "fAlSe",
+            "NAN",
+            "nAn",
+            "nan1",
+            "null0",
+            "trues",
+            "falsey",
+            "no",
+            "No",
+            "n1",
+            "t.5",
+            "f1e5",
+            "Nothing",
+            "ninf",
+            "finfinity",
+            "Ñu",
         ];
         for w in words {
             for style in [ScalarStyle::Plain, ScalarStyle::SingleQuoted] {
