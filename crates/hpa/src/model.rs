@@ -32,6 +32,25 @@ pub struct CrossVersionObjectReference {
     pub api_version: Option<String>,
 }
 
+/// `From<String>` and `From<&str>` for an enum with a `known` spelling table
+/// and an `Other(String)` for the rest; the `&str` one copies only an
+/// unknown spelling (conversion runs on every HPA read).
+macro_rules! from_spelling {
+    ($name:ident) => {
+        impl From<String> for $name {
+            fn from(s: String) -> Self {
+                Self::known(&s).unwrap_or(Self::Other(s))
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(s: &str) -> Self {
+                Self::known(s).unwrap_or_else(|| Self::Other(s.to_string()))
+            }
+        }
+    };
+}
+
 /// The `type` of a metric source. Unknown strings are kept so validation can report them
 /// and the controller can treat the metric as invalid.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
@@ -64,18 +83,7 @@ impl MetricSourceType {
     }
 }
 
-impl From<String> for MetricSourceType {
-    fn from(s: String) -> Self {
-        Self::known(&s).unwrap_or(Self::Other(s))
-    }
-}
-
-impl From<&str> for MetricSourceType {
-    /// Copies the string only for an unknown type: conversion runs on every HPA read.
-    fn from(s: &str) -> Self {
-        Self::known(s).unwrap_or_else(|| Self::Other(s.to_string()))
-    }
-}
+from_spelling!(MetricSourceType);
 
 impl<'de> Deserialize<'de> for MetricSourceType {
     /// A string, or null (= unset).
@@ -353,18 +361,7 @@ impl SelectPolicy {
     }
 }
 
-impl From<String> for SelectPolicy {
-    fn from(s: String) -> Self {
-        Self::known(&s).unwrap_or(Self::Other(s))
-    }
-}
-
-impl From<&str> for SelectPolicy {
-    /// Copies the string only for an unknown policy: conversion runs on every HPA read.
-    fn from(s: &str) -> Self {
-        Self::known(s).unwrap_or_else(|| Self::Other(s.to_string()))
-    }
-}
+from_spelling!(SelectPolicy);
 
 impl From<SelectPolicy> for String {
     fn from(p: SelectPolicy) -> Self {
@@ -406,18 +403,7 @@ impl PolicyType {
     }
 }
 
-impl From<String> for PolicyType {
-    fn from(s: String) -> Self {
-        Self::known(&s).unwrap_or(Self::Other(s))
-    }
-}
-
-impl From<&str> for PolicyType {
-    /// Copies the string only for an unknown type: conversion runs on every HPA read.
-    fn from(s: &str) -> Self {
-        Self::known(s).unwrap_or_else(|| Self::Other(s.to_string()))
-    }
-}
+from_spelling!(PolicyType);
 
 impl From<PolicyType> for String {
     fn from(p: PolicyType) -> Self {

@@ -112,11 +112,11 @@ impl DiagnosticSpill {
             inner: BufWriter::with_capacity(1 << 16, &*file),
             written: 0,
         };
-        let mut record = Vec::new();
+        let (mut record, mut length) = (Vec::new(), Vec::with_capacity(10));
         for diagnostic in &self.buffer {
             record.clear();
             encode(diagnostic, &mut record);
-            let mut length = Vec::with_capacity(5);
+            length.clear();
             write_unsigned(&mut length, record.len() as u64);
             out.write_all(&length)?;
             out.write_all(&record)?;
