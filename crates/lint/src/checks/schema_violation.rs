@@ -32,7 +32,9 @@
 //! ```yaml
 //! apiVersion: autoscaling/v2
 //! kind: HorizontalPodAutoscaler
+//! metadata: {name: worker}
 //! spec:
+//!   scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: worker}
 //!   minReplicas: 3
 //!   maxReplicas: 10
 //! ```
